@@ -1,0 +1,45 @@
+"""mkdocs-macros module: registers every renderer of `kb.render` as a macro.
+
+Everything is registered inside `define_env()` (no page hooks, no `on_post_build`, no reliance on
+`env.variables.navigation`), so the module also runs under Zensical. Macros are pure: they read
+repository files through one `Repository` made per build, never the network.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from kb.model import DataError, Repository
+from kb.render._registry import RenderContext, load_all
+
+
+def define_env(env: Any) -> None:
+    """Register every `kb.render` macro, bound to this build's repository."""
+    root = Path(env.conf["config_file_path"]).parent
+    repo = Repository(root)
+    site_url = env.conf.get("site_url") or ""
+
+    def context() -> RenderContext:
+        page = getattr(env, "page", None)
+        src = page.file.src_uri if page is not None else ""
+        meta = dict(page.meta) if page is not None and page.meta else {}
+        return RenderContext(repo=repo, page_src=src, page_meta=meta, site_url=site_url)
+
+    for name, fn in load_all().items():
+        env.macro(_bind(fn, context), name)
+
+
+def _bind(fn, context):
+    @functools.wraps(fn)
+    def bound(*args: Any, **kwargs: Any) -> str:
+        try:
+            return fn(context(), *args, **kwargs)
+        except DataError as exc:
+            # One line a problem, the same text `kb check` prints; PluginError shows no traceback.
+            raise PluginError("\n".join(str(p) for p in exc.problems)) from None
+
+    return bound

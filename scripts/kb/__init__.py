@@ -1,0 +1,1 @@
+"""kb: the knowledge base command-line tool."""

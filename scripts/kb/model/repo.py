@@ -1,0 +1,66 @@
+"""The repository as the model layer sees it: its root, the build date and a per-instance cache.
+
+One `Repository` is made per `kb` command and per site build (mkdocs-macros calls `define_env()`
+on every build, so `mkdocs serve` sees edits); each loader stores its parsed result with `memo()`
+so a source is read once however many pages or checks use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: Files that mark the repository root.
+ROOT_MARKERS = ("mkdocs.yml", "pyproject.toml")
+
+
+class Repository:
+    """A checkout of the knowledge base rooted at `root`, seen on the date `today`."""
+
+    def __init__(self, root: Path | str, today: dt.date | None = None):
+        self.root = Path(root).resolve()
+        self.today = today or build_date()
+        self._memo: dict[str, Any] = {}
+
+    @classmethod
+    def find(cls, start: Path | str | None = None, today: dt.date | None = None) -> Repository:
+        """Return the repository containing `start` (default: the working directory).
+
+        Raises FileNotFoundError when no folder above `start` holds mkdocs.yml and pyproject.toml.
+        """
+        here = Path(start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if all((folder / marker).is_file() for marker in ROOT_MARKERS):
+                return cls(folder, today)
+        raise FileNotFoundError(f"{here}: not inside the knowledge base (no mkdocs.yml above it)")
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    def rel(self, path: Path | str) -> str:
+        """`path` relative to the root, with forward slashes, for messages and generated text."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """Return the cached value for `key`, computing it with `factory()` the first time."""
+        if key not in self._memo:
+            self._memo[key] = factory()
+        return self._memo[key]
+
+
+def build_date() -> dt.date:
+    """The date the build or command runs on; `KB_TODAY=YYYY-MM-DD` pins it for reproducible builds."""
+    pinned = os.environ.get("KB_TODAY")
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return dt.datetime.now(dt.UTC).date()
