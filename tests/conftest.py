@@ -1,0 +1,162 @@
+"""Shared fixtures: external tools, the built site on a loopback server, and Chromium.
+
+A test that needs an external tool (chromium, promtool, amtool, terraform) asks `require_tool`.
+Locally a missing tool skips the test with a message naming it; with `CI=true` it fails, so CI
+can never go green by skipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+_INSTALL_HINT = {
+    "chromium": "apt-get install chromium (or set CHROMIUM=/path/to/chrome); see `make deps-system`",
+    "promtool": "apt-get install prometheus; see `make deps-system`",
+    "amtool": "apt-get install prometheus-alertmanager; see `make deps-system`",
+    "terraform": "install Terraform >= 1.11 from HashiCorp",
+}
+
+
+def find_tool(name: str) -> str | None:
+    """The path of `name` on PATH (chromium also honours $CHROMIUM), or None."""
+    if name == "chromium":
+        candidates = [os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"]
+        for candidate in filter(None, candidates):
+            found = shutil.which(candidate)
+            if found:
+                return found
+        return None
+    return shutil.which(name)
+
+
+def require_tool(name: str) -> str:
+    """Return the tool's path; skip the test when missing locally, fail it in CI."""
+    path = find_tool(name)
+    if path:
+        return path
+    message = f"{name} not found: {_INSTALL_HINT.get(name, 'install it')}"
+    if IN_CI:
+        pytest.fail(f"CI=true and {message}")
+    pytest.skip(message)
+    raise AssertionError("unreachable")
+
+
+def run_tool(args: list[str], cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command, capturing text output, without raising on a non-zero exit."""
+    return subprocess.run(
+        args, cwd=cwd or ROOT, capture_output=True, text=True, check=False, **kwargs
+    )
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """Build the site for `config` strictly into `site_dir`."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return run_tool(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        cwd=config.parent,
+        env=env,
+    )
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve `directory` over HTTP on 127.0.0.1 (a free port); yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's site, built once per session with --strict."""
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT / "mkdocs.yml", site)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL of the built site served on 127.0.0.1."""
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser build)."""
+    executable = require_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (desktop viewport); console errors are collected on `page.errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where tests save screenshots and reports for CI to keep (test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of the repository's tracked content in a temporary folder, for tests that write."""
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "site", "test-artifacts", "__pycache__", ".pytest_cache", ".ruff_cache"
+    )
+    target = tmp_path / "repo"
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
