@@ -1,0 +1,110 @@
+"""Page front matter: the schema every page under docs/ follows, per page kind.
+
+Keys and kinds are fixed by the architecture (title, kind, owner, status, last_reviewed,
+review_every, lifecycle, tags, sources; runbooks add alert, service, severity). Unknown keys are
+errors, so a typo such as `last_reveiwed` cannot silently switch off the review reminder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Kind = Literal["playbook", "runbook", "checklist", "standard", "sop", "reference", "service", "page"]
+Stage = Literal["plan", "code", "build", "test", "release", "deploy", "operate", "monitor"]
+STAGES: tuple[str, ...] = Stage.__args__
+KINDS: tuple[str, ...] = Kind.__args__
+
+_PERIOD = re.compile(r"^(?P<n>[1-9]\d{0,3})(?P<unit>[dwmy])$")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_period(text: str) -> dt.timedelta:
+    """`90d`, `12w`, `6m` (30-day months) or `1y` as a timedelta. Raises ValueError."""
+    match = _PERIOD.match(str(text))
+    if not match:
+        raise ValueError(f"review period {text!r} is not a number followed by d, w, m or y")
+    return dt.timedelta(days=int(match["n"]) * _UNIT_DAYS[match["unit"]])
+
+
+class FrontMatter(BaseModel):
+    """Front matter of one page. Which keys are required depends on `kind` (see `_per_kind`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1)
+    kind: Kind
+    owner: str = Field(pattern=r"^@[a-z0-9][a-z0-9-]*$")
+    status: Literal["draft", "active", "deprecated"]
+    last_reviewed: dt.date
+    review_every: str
+    lifecycle: Stage | list[Stage] | None = None
+    tags: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    # Runbooks only.
+    alert: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+    service: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    severity: Literal["page", "ticket"] | None = None
+    # Keys read by MkDocs, mkdocs-macros and Material.
+    render_macros: bool = False
+    hide: list[Literal["navigation", "toc", "footer", "tags", "feedback", "path"]] = Field(
+        default_factory=list
+    )
+    description: str | None = None
+
+    @field_validator("last_reviewed", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form")
+        return value
+
+    @field_validator("review_every")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        parse_period(value)
+        return value
+
+    @model_validator(mode="after")
+    def _per_kind(self) -> FrontMatter:
+        runbook_keys = {"alert": self.alert, "severity": self.severity}
+        if self.kind == "runbook":
+            missing = [k for k in ("alert", "service", "severity") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"a runbook needs {', '.join(repr(k) for k in missing)}")
+        elif any(v is not None for v in runbook_keys.values()):
+            keys = ", ".join(repr(k) for k, v in runbook_keys.items() if v is not None)
+            raise ValueError(f"{keys} only belong on runbooks, not on kind '{self.kind}'")
+        if self.kind == "playbook" and not self.lifecycle:
+            raise ValueError("a playbook needs 'lifecycle' (the stage it serves)")
+        if self.kind in {"playbook", "standard", "sop"} and not self.sources:
+            raise ValueError(f"a {self.kind} needs 'sources' (reference ids it rests on)")
+        return self
+
+    @property
+    def stages(self) -> list[str]:
+        """The lifecycle stages as a list (empty when none applies)."""
+        if self.lifecycle is None:
+            return []
+        return [self.lifecycle] if isinstance(self.lifecycle, str) else list(self.lifecycle)
+
+    def review_due(self) -> dt.date:
+        """The date the next review is due."""
+        return self.last_reviewed + parse_period(self.review_every)
+
+    def overdue_days(self, today: dt.date) -> int:
+        """Days past the due date (0 or negative: not overdue)."""
+        return (today - self.review_due()).days
+
+
+def json_schema() -> dict:
+    """The front matter schema as JSON Schema, for editors and the docs."""
+    return FrontMatter.model_json_schema()

@@ -1,0 +1,103 @@
+"""Pages under docs/: their front matter (validated), headings and body, parsed once per repo."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.model import _yaml
+from kb.model._errors import DataError, Problem
+from kb.model._validate import validate
+from kb.model.frontmatter import FrontMatter
+from kb.model.repo import Repository
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+
+
+@dataclass
+class Page:
+    """One Markdown page: where it is, its validated front matter and its body."""
+
+    path: str  # relative to the repository root, e.g. docs/devops/README.md
+    src: str  # relative to docs/, e.g. devops/README.md
+    meta: FrontMatter | None
+    raw_meta: dict
+    body: str
+    body_line: int  # file line on which `body` starts
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        """The page's URL relative to the site root (MkDocs directory URLs)."""
+        stem = self.src[: -len(".md")]
+        if stem in {"index", "README"} or stem.endswith(("/index", "/README")):
+            stem = stem.rsplit("/", 1)[0] if "/" in stem else ""
+        return f"{stem}/" if stem else ""
+
+    def headings(self) -> list[Heading]:
+        """Markdown ATX headings outside fenced code, with file line numbers."""
+        found, in_fence = [], False
+        for offset, text in enumerate(self.body.splitlines()):
+            if _FENCE.match(text):
+                in_fence = not in_fence
+                continue
+            match = None if in_fence else _HEADING.match(text)
+            if match:
+                found.append(Heading(len(match[1]), match[2], self.body_line + offset))
+        return found
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[Problem]]:
+    """Split `---` front matter from the body; returns (raw meta, body, body line, problems)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return {}, text, 1, [Problem(path, 1, "no front matter: a page starts with '---'")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() in {"---", "..."}:
+            block = "".join(lines[1:index])
+            body = "".join(lines[index + 1 :])
+            try:
+                data = _yaml.load(block, path, line_offset=1)
+            except DataError as exc:
+                return {}, body, index + 2, exc.problems
+            if not isinstance(data, dict):
+                return {}, body, index + 2, [Problem(path, 2, "front matter is not a mapping")]
+            return data, body, index + 2, []
+    return {}, text, 1, [Problem(path, 1, "front matter is not closed with '---'")]
+
+
+def parse_page(text: str, path: str, src: str) -> Page:
+    """Parse one page's text; problems are recorded on the page, never raised."""
+    raw, body, body_line, problems = split_front_matter(text, path)
+    meta = None
+    if not problems:
+        meta, problems = validate(FrontMatter, raw, path, line_offset=1)
+    return Page(path, src, meta, raw, body, body_line, problems)
+
+
+def load_pages(repo: Repository) -> list[Page]:
+    """Every Markdown page under docs/, sorted by path, parsed once per repository."""
+
+    def _load() -> list[Page]:
+        pages = []
+        for file in sorted(Path(repo.docs).rglob("*.md")):
+            src = file.relative_to(repo.docs).as_posix()
+            path = f"docs/{src}"
+            pages.append(parse_page(file.read_text(encoding="utf-8"), path, src))
+        return pages
+
+    return repo.memo("pages", _load)
+
+
+def page_by_src(repo: Repository, src: str) -> Page | None:
+    """The page whose path under docs/ is `src`, if any."""
+    return next((p for p in load_pages(repo) if p.src == src), None)
