@@ -8,10 +8,9 @@ repository files through one `Repository` made per build, never the network.
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 from typing import Any
-
-from mkdocs.exceptions import PluginError
 
 from kb.model import DataError, Repository
 from kb.render._registry import RenderContext, load_all
@@ -22,12 +21,15 @@ def define_env(env: Any) -> None:
     root = Path(env.conf["config_file_path"]).parent
     repo = Repository(root)
     site_url = env.conf.get("site_url") or ""
+    repo_url = env.conf.get("repo_url") or ""
 
     def context() -> RenderContext:
         page = getattr(env, "page", None)
         src = page.file.src_uri if page is not None else ""
         meta = dict(page.meta) if page is not None and page.meta else {}
-        return RenderContext(repo=repo, page_src=src, page_meta=meta, site_url=site_url)
+        return RenderContext(
+            repo=repo, page_src=src, page_meta=meta, site_url=site_url, repo_url=repo_url
+        )
 
     for name, fn in load_all().items():
         env.macro(_bind(fn, context), name)
@@ -39,7 +41,10 @@ def _bind(fn, context):
         try:
             return fn(context(), *args, **kwargs)
         except DataError as exc:
-            # One line a problem, the same text `kb check` prints; PluginError shows no traceback.
-            raise PluginError("\n".join(str(p) for p in exc.problems)) from None
+            # One line a problem, exactly as `kb check` prints it. mkdocs-macros would wrap any
+            # Exception in a report with a traceback, so stop the build with SystemExit instead.
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            raise SystemExit(1) from None
 
     return bound

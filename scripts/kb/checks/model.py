@@ -92,3 +92,22 @@ def activity_log(repo: Repository) -> Iterator[Problem]:
         if entry.date > repo.today:
             yield Problem("docs/devops/activity-log.md", entry.line,
                           f"entry dated {entry.date} is after today ({repo.today})")
+
+
+@check
+def inventory(repo: Repository) -> Iterator[Problem]:
+    """docs/devops/inventory.yml matches the tracked files (run `kb inventory` to refresh)."""
+    from pathlib import Path
+
+    from kb.model.inventory import INVENTORY_FILE, compute, dump
+
+    path = Path(repo.root, INVENTORY_FILE)
+    try:
+        fresh = dump(compute(repo))
+    except DataError as exc:
+        yield from exc.problems
+        return
+    if not path.is_file():
+        yield Problem(INVENTORY_FILE, 1, "inventory data missing; run kb inventory")
+    elif path.read_text(encoding="utf-8") != fresh:
+        yield Problem(INVENTORY_FILE, 1, "inventory is stale; run kb inventory")

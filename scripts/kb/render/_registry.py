@@ -26,6 +26,7 @@ class RenderContext:
     page_src: str = ""  # path relative to docs/, e.g. "devops/README.md"
     page_meta: dict[str, Any] = field(default_factory=dict)
     site_url: str = ""
+    repo_url: str = ""
 
     @property
     def page_path(self) -> str:

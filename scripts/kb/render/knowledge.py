@@ -1,0 +1,223 @@
+"""Macros for the knowledge model: page header, sources, reviews, owners, TODOs, activity."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+from markdown.extensions.toc import slugify, unique
+from markupsafe import Markup
+
+from kb.model import DataError, Problem
+from kb.model._yaml import line_of
+from kb.model.activity import LOG_FILE, load_log
+from kb.model.owners import OWNERS_FILE, load_owners
+from kb.model.pages import Page, load_pages, page_by_src
+from kb.model.references import references_or_raise
+from kb.model.todos import load_todos
+from kb.render._markup import render
+from kb.render._registry import RenderContext, macro
+
+OWNERS_PAGE = "devops/owners.md"
+INVENTORY_DATA = "docs/devops/inventory.yml"
+
+
+def _this_page(ctx: RenderContext) -> Page:
+    page = page_by_src(ctx.repo, ctx.page_src)
+    if page is None:
+        raise DataError(Problem(ctx.page_path or "docs", 1, "page not found under docs/"))
+    if page.problems:
+        raise DataError(page.problems)
+    return page
+
+
+def _valid_pages(ctx: RenderContext) -> list[Page]:
+    pages = load_pages(ctx.repo)
+    problems = [p for page in pages for p in page.problems]
+    if problems:
+        raise DataError(problems)
+    return pages
+
+
+def _owner_link(ctx: RenderContext, handle: str, line: int = 1) -> Markup:
+    teams = load_owners(ctx.repo)
+    if handle not in teams:
+        raise DataError(Problem(ctx.page_path, line, f"owner '{handle}' is not in {OWNERS_FILE}"))
+    target = ctx.link_to(OWNERS_PAGE, handle.lstrip("@"))
+    return Markup(f"[{handle}]({target})")
+
+
+def _source_url(ctx: RenderContext, path: str, line: int | None = None) -> str:
+    base = str(ctx.repo_url or "").rstrip("/")
+    anchor = f"#L{line}" if line else ""
+    return f"{base}/blob/main/{path}{anchor}" if base else ""
+
+
+@macro
+def page_header(ctx: RenderContext) -> str:
+    """Owner (linked), status, last review and next due date; an admonition when overdue."""
+    page = _this_page(ctx)
+    meta = page.meta
+    assert meta is not None  # guaranteed by _this_page
+    due = meta.review_due()
+    overdue = meta.overdue_days(ctx.repo.today)
+    return render(
+        "page_header.md.j2",
+        owner=_owner_link(ctx, meta.owner, 1 + line_of(page.raw_meta, ("owner",))),
+        status=meta.status,
+        last_reviewed=meta.last_reviewed.isoformat(),
+        due=due.isoformat(),
+        overdue=overdue if overdue > 0 else 0,
+        review_every=meta.review_every,
+        kind=meta.kind,
+    )
+
+
+@macro
+def page_sources(ctx: RenderContext) -> str:
+    """The page's `sources` as a cited list: title, publisher, link, retrieved date, licence."""
+    page = _this_page(ctx)
+    assert page.meta is not None
+    records = references_or_raise(ctx.repo)
+    cited = []
+    for index, source in enumerate(page.meta.sources):
+        if source not in records:
+            line = 1 + line_of(page.raw_meta, ("sources", index))
+            raise DataError(Problem(page.path, line, f"source '{source}' is not a record in "
+                                    "third_party/references"))
+        cited.append(records[source])
+    return render("page_sources.md.j2", records=cited,
+                  catalogue=ctx.link_to("devops/references.md"))
+
+
+@macro
+def reference_catalogue(ctx: RenderContext, area: str | None = None) -> str:
+    """Every reference record grouped by area, with the pages that cite it."""
+    records = references_or_raise(ctx.repo)
+    cited_by: dict[str, list[Page]] = defaultdict(list)
+    for page in _valid_pages(ctx):
+        for source in page.meta.sources if page.meta else []:
+            cited_by[source].append(page)
+    areas: dict[str, list] = defaultdict(list)
+    for record in sorted(records.values(), key=lambda r: (r.area, r.ref.title.lower())):
+        if area is None or record.area == area:
+            pages = [
+                {"title": p.meta.title, "link": ctx.link_to(p.src)}
+                for p in cited_by.get(record.ref.id, []) if p.meta
+            ]
+            areas[record.area].append({"record": record, "pages": pages,
+                                       "source": _source_url(ctx, record.path)})
+    return render("reference_catalogue.md.j2", areas=dict(sorted(areas.items())),
+                  total=sum(len(v) for v in areas.values()))
+
+
+@macro
+def review_dashboard(ctx: RenderContext) -> str:
+    """Every page with owner, last review and due date; overdue first, then soonest due."""
+    rows = []
+    for page in _valid_pages(ctx):
+        meta = page.meta
+        assert meta is not None
+        overdue = meta.overdue_days(ctx.repo.today)
+        rows.append({
+            "title": meta.title, "link": ctx.link_to(page.src), "owner": meta.owner,
+            "kind": meta.kind, "status": meta.status,
+            "last_reviewed": meta.last_reviewed.isoformat(), "due": meta.review_due().isoformat(),
+            "overdue": overdue,
+        })
+    rows.sort(key=lambda r: (-r["overdue"], r["due"], r["title"].lower()))
+    return render("review_dashboard.md.j2", rows=rows,
+                  overdue=sum(1 for r in rows if r["overdue"] > 0), today=ctx.repo.today)
+
+
+@macro
+def owners_table(ctx: RenderContext) -> str:
+    """Each team: handle (anchored), name, scope, Slack, PagerDuty service, escalation steps."""
+    teams = load_owners(ctx.repo)
+    owned: dict[str, int] = defaultdict(int)
+    for page in _valid_pages(ctx):
+        if page.meta:
+            owned[page.meta.owner] += 1
+    return render(
+        "owners_table.md.j2",
+        teams=[{"team": t, "anchor": Markup(t.handle.lstrip("@")), "pages": owned[t.handle]}
+               for t in teams.values()],
+        source=OWNERS_FILE,
+    )
+
+
+@macro
+def todo_table(ctx: RenderContext, owner: str | None = None) -> str:
+    """Open TODOs (optionally one owner's): owner, where, action, done when, ticket."""
+    todos, problems = load_todos(ctx.repo)
+    if problems:
+        raise DataError(problems)
+    if owner is not None and owner not in load_owners(ctx.repo):
+        raise DataError(Problem(ctx.page_path, 1, f"todo_table(owner={owner!r}): no such team"))
+    rows = [{"todo": t, "url": _source_url(ctx, t.path, t.line)} for t in todos
+            if owner is None or t.owner == owner]
+    return render("todo_table.md.j2", rows=rows)
+
+
+@macro
+def open_work(ctx: RenderContext) -> str:
+    """Every TODO grouped by owner, then by ticket (no ticket last)."""
+    todos, problems = load_todos(ctx.repo)
+    if problems:
+        raise DataError(problems)
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for todo in todos:
+        groups[todo.owner][todo.ticket or "no ticket"].append(
+            {"todo": todo, "url": _source_url(ctx, todo.path, todo.line)})
+    ordered = {
+        owner: dict(sorted(tickets.items(), key=lambda kv: (kv[0] == "no ticket", kv[0])))
+        for owner, tickets in sorted(groups.items())
+    }
+    return render("open_work.md.j2", groups=ordered, total=len(todos),
+                  owners_page=ctx.link_to(OWNERS_PAGE))
+
+
+def _log_entries(ctx: RenderContext):
+    entries, problems = load_log(ctx.repo)
+    if problems:
+        raise DataError(problems)
+    used: set[str] = set()
+    anchored = []
+    for entry in entries:
+        heading = f"{entry.date.isoformat()} — {entry.title}"
+        anchored.append((entry, unique(slugify(heading, "-"), used)))
+    return anchored
+
+
+@macro
+def recent_activity(ctx: RenderContext, n: int = 5, area: str | None = None) -> str:
+    """The `n` newest activity-log entries (optionally of one area), newest first."""
+    if not isinstance(n, int) or n < 1:
+        raise DataError(Problem(ctx.page_path, 1, f"recent_activity(n={n!r}): n must be >= 1"))
+    entries = [(e, a) for e, a in _log_entries(ctx) if area is None or e.area == area]
+    latest = list(reversed(entries))[:n]
+    log_page = ctx.link_to(LOG_FILE.removeprefix("docs/"))
+    return render("recent_activity.md.j2", entries=latest, log_page=log_page, area=area)
+
+
+@macro
+def activity_overview(ctx: RenderContext) -> str:
+    """Every activity-log entry, newest first, with counts per area."""
+    entries = _log_entries(ctx)
+    counts: dict[str, int] = defaultdict(int)
+    for entry, _ in entries:
+        counts[entry.area] += 1
+    log_page = ctx.link_to(LOG_FILE.removeprefix("docs/"))
+    return render("activity_overview.md.j2", entries=list(reversed(entries)),
+                  counts=dict(sorted(counts.items())), log_page=log_page)
+
+
+@macro
+def inventory(ctx: RenderContext) -> str:
+    """The repository inventory from docs/devops/inventory.yml (written by `kb inventory`)."""
+    path = Path(ctx.repo.root, INVENTORY_DATA)
+    if not path.is_file():
+        raise DataError(Problem(INVENTORY_DATA, 1, "inventory data not found; run kb inventory"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return render("inventory.md.j2", data=data, source=INVENTORY_DATA)
