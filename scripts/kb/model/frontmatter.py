@@ -85,8 +85,10 @@ class FrontMatter(BaseModel):
             raise ValueError(f"{keys} only belong on runbooks, not on kind '{self.kind}'")
         if self.kind == "playbook" and not self.lifecycle:
             raise ValueError("a playbook needs 'lifecycle' (the stage it serves)")
-        if self.kind in {"playbook", "standard", "sop"} and not self.sources:
-            raise ValueError(f"a {self.kind} needs 'sources' (reference ids it rests on)")
+        if self.kind in {"playbook", "standard", "sop"} and self.status == "active" and not (
+            self.sources
+        ):
+            raise ValueError(f"an active {self.kind} needs 'sources' (reference ids it rests on)")
         return self
 
     @property

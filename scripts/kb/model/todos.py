@@ -30,7 +30,7 @@ _FULL = re.compile(
 _HASH_COMMENT = {".py", ".yml", ".yaml", ".tf", ".tfvars", ".hcl", ".rego", ".sh", ".toml", ".cfg"}
 _NAMES_HASH = {"Makefile", ".gitignore", ".editorconfig", "run"}
 # Deliberately broken inputs used by tests are not work items.
-_EXCLUDED_PARTS = {"corpus", "fixtures", "golden"}
+_EXCLUDED_PARTS = {"corpus", "fixtures", "golden", "scaffolds"}
 
 
 @dataclass(frozen=True, order=True)
