@@ -79,11 +79,23 @@ class Cluster(_Strict):
     share_percent: int = Field(ge=0, le=100)
 
 
+class BurnAlert(_Strict):
+    """One multiwindow burn-rate alert for an SLO (derived, never read from the file)."""
+
+    budget_share: float
+    long_window: str
+    short_window: str
+    burn_rate: float
+    notify: Literal["page", "ticket"]
+    error_ratio: float
+
+
 class Slo(_Strict):
     """A service level objective; the error budget follows from `objective` and `window_days`."""
 
     id: str = Field(pattern=_ID)
     service: str = Field(min_length=1)
+    kind: Literal["availability", "latency"]
     sli: str = Field(min_length=1)
     objective: float = Field(gt=0, lt=100)
     window_days: int = Field(ge=1, le=366)
@@ -98,6 +110,20 @@ class Slo(_Strict):
     def budget_minutes(self) -> float:
         """Minutes of total unavailability the budget allows over the window."""
         return round(self.budget_ratio * self.window_days * 24 * 60, 2)
+
+    def burn_alerts(self) -> list[BurnAlert]:
+        """The workbook's three burn-rate alerts with this SLO's error-ratio thresholds."""
+        return [
+            BurnAlert(
+                budget_share=share,
+                long_window=long,
+                short_window=short,
+                burn_rate=rate,
+                notify=notify,
+                error_ratio=round(rate * self.budget_ratio, 10),
+            )
+            for share, long, short, rate, notify in BURN_RATE_ALERTS
+        ]
 
 
 class Retrospective(_Strict):
