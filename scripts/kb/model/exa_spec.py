@@ -635,7 +635,8 @@ INDEX_HEADER = (
     "Written by `kb mirror` (do not edit); read by the exa_* macros and `kb mirror --check`."
 )
 OPERATION_HEADER = (
-    "Mirror of the Exa API operation `{name}` ({method} {path}): field facts only.\n"
+    "Mirror of one Exa API operation, field facts only: {method} {path}\n"
+    "(operation `{name}`).\n"
     "Written by `kb mirror` (do not edit). Exa's descriptions are recorded as sha256 hashes;\n"
     "our explanations live in docs/exa/explanations.yaml."
 )
