@@ -38,8 +38,10 @@ REQUIRED_KEYS = {
     "severity",
     "render_macros",
 }
-# Runbooks whose signal needs request metrics the gateway does not export yet.
-NEEDS_PE105 = re.compile(r"^Gateway(Availability|Latency|AuthFailure|RateLimitedRequests)")
+# Runbooks whose alert reads metrics the gateway does not export until PE-105.
+NEEDS_PE105 = re.compile(
+    r"^Gateway(Availability|Latency|AuthFailure|RateLimited|RateLimiter|Subgraph|JwtSigningKey)"
+)
 FENCE = re.compile(r"^(```|~~~)")
 
 
