@@ -287,6 +287,9 @@ class FakeExa:
         self.log = RequestLog()
         #: URL -> (tag, httpStatusCode): `/contents` reports these URLs failed in `statuses[]`.
         self.url_errors: dict[str, tuple[str, int | None]] = {}
+        #: URLs `/search` returns without contents, as Exa does for pages it has not crawled yet;
+        #: `/contents` then serves them (or fails them, if they are also in `url_errors`).
+        self.no_content_urls: set[str] = set()
         self._pinned: dict[str, list[dict[str, Any]]] = {}
         self._rules: list[_Rule] = []
         self._rules_lock = threading.Lock()
@@ -301,7 +304,9 @@ class FakeExa:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -466,7 +471,10 @@ class FakeExa:
         num = max(1, min(int(num), 100)) if isinstance(num, int) else 10
         contents = body.get("contents") if isinstance(body.get("contents"), dict) else {}
         urls = self.search_urls(query, num, body.get("includeDomains") or [])
-        results = [self.result(query, i, url, contents) for i, url in enumerate(urls)]
+        results = [
+            self.result(query, i, url, {} if url in self.no_content_urls else contents)
+            for i, url in enumerate(urls)
+        ]
         return {
             "requestId": _digest("/search", body, self.revision)[:32],
             "results": results,
