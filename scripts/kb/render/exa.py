@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
+
 from kb.model import DataError, Problem
 from kb.model.exa_spec import (
     EXPLANATIONS,
@@ -19,7 +21,7 @@ from kb.model.exa_spec import (
     load_explanations,
     load_mirror,
 )
-from kb.render._markup import render
+from kb.render._markup import code, escape_md, render
 from kb.render._registry import RenderContext, macro
 
 _SECTION_TITLES = {"parameters": "Parameters", "request": "Request body", "response": "Response"}
@@ -27,6 +29,14 @@ _SECTION_TITLES = {"parameters": "Parameters", "request": "Request body", "respo
 
 def _value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def _prose(text: str) -> Markup:
+    """Our explanation with `backtick` spans as inline code; everything else escaped."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unmatched backtick: show the text as it is
+        return escape_md(text)
+    return Markup("").join(code(p) if i % 2 else escape_md(p) for i, p in enumerate(parts))
 
 
 def _row(op_name: str, f: FieldRecord, explanations: dict, strip: str) -> dict[str, Any]:
@@ -52,7 +62,7 @@ def _row(op_name: str, f: FieldRecord, explanations: dict, strip: str) -> dict[s
         "default": _value(f.default) if f.has_default else None,
         "facts": facts,
         "deprecated": f.deprecated,
-        "text": entry.text if entry else "",
+        "text": _prose(entry.text) if entry else "",
         "review": review,
     }
 
