@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from openapi_core import OpenAPI
 
+from tests.fakes import fixtures
 from tests.fakes.exa import SPEC_PATH
-from tests.fakes.fixtures import fake_exa  # noqa: F401 - re-exported as a fixture
+
+fake_exa = fixtures.fake_exa  # the running fake, EXA_* variables pointing at it
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import http.server
 import json
@@ -164,17 +163,18 @@ class _Rule:
         return self.query is None or self.query == query or self.query in urls
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class LoggedRequest:
-    """One request as the fake saw it. `body` is the parsed JSON (None if it was not JSON)."""
+    """One request as the fake saw it, logged on arrival; `status` and `fault` are filled in just
+    before the answer goes out. `body` is the parsed JSON (None if it was not JSON)."""
 
     number: int
     path: str
     body: Any
-    status: int | None  # None when the fault sent no status line (drop, hang)
-    fault: str | None  # the fault kind played, "rate_limit" or "auth"; None for a normal answer
-    started: float  # time.monotonic() when the request line arrived
+    started: float  # time.monotonic() when the request arrived
     authorised: bool
+    status: int | None = None  # None until answered, and for answers without one (drop, hang)
+    fault: str | None = None  # the fault kind played, "rate_limit", "auth"; None if normal
 
     @property
     def query(self) -> str | None:
@@ -200,7 +200,7 @@ class RequestLog:
 
     @property
     def entries(self) -> list[LoggedRequest]:
-        """Every finished request, in the order the answers were sent."""
+        """Every request received, in arrival order (answered or still waiting)."""
         with self._lock:
             return sorted(self._entries, key=lambda e: e.number)
 
@@ -582,16 +582,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         key = self.headers.get("x-api-key")
         bearer = self.headers.get("Authorization", "")
         authorised = fake.api_key in (key, bearer.removeprefix("Bearer ").strip() or None)
-        # The entry is logged just before the answer goes out, so a client that has its answer
-        # always finds its request in the log.
-        self._entry = functools.partial(
-            LoggedRequest, number, path, body, started=started, authorised=authorised
-        )
+        # Logged on arrival; the status is filled in before the answer goes out, so a client
+        # that has its answer always finds it complete in the log.
+        self._entry = LoggedRequest(number, path, body, started, authorised)
+        fake.log._add(self._entry)
         self._fault_name: str | None = None
         self._answer(number, path, body, authorised)
 
     def _record(self, status: int | None) -> None:
-        self.fake.log._add(self._entry(status=status, fault=self._fault_name))
+        self._entry.fault = self._fault_name
+        self._entry.status = status
 
     def _answer(self, number: int, path: str, body: Any, authorised: bool) -> None:
         fake = self.fake

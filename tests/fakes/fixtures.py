@@ -1,6 +1,10 @@
-"""Pytest fixtures for the fakes; a test folder opts in with `from tests.fakes.fixtures import fake_exa`.
+"""Pytest fixtures for the fakes. A test folder opts in from its conftest.py with
 
-Importing the fixture into a folder's conftest.py (or test module) is enough; pytest finds it by name.
+    from tests.fakes import fixtures
+    fake_exa = fixtures.fake_exa
+
+(an assignment rather than an import, so a test taking `fake_exa` as an argument is not flagged
+as shadowing an import).
 """
 
 from __future__ import annotations
