@@ -14,15 +14,16 @@ stale mirror or fields needing review; 2 usage error.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 
 from kb.mirror import CHANGES_PAGE, build, write
 from kb.mirror.diff import BREAKING
 from kb.model.exa_spec import CANONICAL_SPEC_URL
 
-#: Progress and problems go to stderr; the command prints nothing on stdout.
-_say = functools.partial(print, file=sys.stderr)
+
+def _say(message: str) -> None:
+    """Progress and problems go to stderr (looked up per call); stdout stays empty."""
+    sys.stderr.write(message + "\n")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

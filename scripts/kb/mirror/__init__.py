@@ -153,7 +153,9 @@ def build(
     info = spec.get("info") or {}
     source = Source(
         mirrors=canonical_url,
-        read_from=label,
+        # Where and when the current bytes were first read: an unchanged spec keeps both, so
+        # re-reading it from another address (or on another day) leaves no diff.
+        read_from=label if spec_changed else previous.source.read_from,
         retrieved=repo.today.isoformat() if spec_changed else previous.source.retrieved,
         openapi=str(spec.get("openapi")),
         spec_title=str(info.get("title", "")),
