@@ -24,7 +24,13 @@ contains the caller's API key (to prove clients redact it); `slow(seconds)` answ
 a client timeout) and `hang()` answering only when the server stops; `drop()` closing the
 connection without an answer; `malformed_json()` (200, truncated JSON); `html(code)` (a proxy's
 HTML error page); `url_errors(tag, http_status)` making `/contents` answer 200 with every URL
-failed in `statuses[]`. Per-URL failures can also be set for good with `FakeExa.url_errors`.
+failed in `statuses[]`. Per-URL failures can also be set for good with `FakeExa.url_errors`, and
+`FakeExa.no_content_urls` makes `/search` return those URLs without contents (as Exa does for
+pages it has not crawled yet), so a client has to fetch them from `/contents`.
+
+`FakeExa.log` records every request on arrival (`count`, `by_path`, `statuses`, `throttled` for
+the 429s the rate limit provoked, `queries()`, `entries` with arrival times); its status is filled
+in before the answer is sent. `FakeExa.env()` gives `EXA_BASE_URL` and `EXA_API_KEY` for it.
 """
 
 from __future__ import annotations
