@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import random
 import re
 import threading
 import time
@@ -29,7 +30,6 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
 )
 
 DEFAULT_BASE_URL = "https://api.exa.ai"
@@ -214,16 +214,17 @@ class SearchClient:
         self.exa = ExaTransport(api_key, base_url, timeout)
         self.limiter = RateLimiter(qps, self.stop)
         self.max_attempts = max_attempts
-        self.backoff = wait_exponential_jitter(
-            initial=backoff_initial, max=backoff_max, jitter=backoff_initial
-        )
+        self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.counts = Attempts()
         self._lock = threading.Lock()
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        delay = self.backoff(state)
+        # Exponential backoff (initial, 2x, 4x ... capped) plus up to `initial` of random jitter,
+        # so concurrent workers that failed together do not retry together.
+        base = self.backoff_initial * 2 ** (state.attempt_number - 1)
+        delay = min(self.backoff_max, base) + random.uniform(0, self.backoff_initial)  # noqa: S311
         if isinstance(exc, ExaApiError) and exc.retry_after is not None:
             # Exa's Retry-After is the earliest moment a retry can succeed; never go below it.
             delay = max(min(exc.retry_after, max(self.backoff_max, 1.0)), delay)

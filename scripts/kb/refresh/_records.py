@@ -194,9 +194,7 @@ def render_record(record: dict[str, Any], topic_id: str) -> str:
 
     Raises ValueError if the text would not load back as the same record.
     """
-    out = [
-        f"# Written by `kb refresh` (topic {topic_id}); edit sources.yaml, not this file.\n"
-    ]
+    out = [f"# Written by `kb refresh` (topic {topic_id}); edit sources.yaml, not this file.\n"]
     for key, value in record.items():
         if key == "highlights":
             out.append("highlights:\n")
