@@ -328,15 +328,15 @@ def _op(*fields: FieldRecord) -> Mirror:
 def test_classification_of_request_and_response_changes():
     old = _op(
         FieldRecord("a", "string"),
-        FieldRecord("response.status", "string", enum=["ok"]),
+        FieldRecord("response.status", "string", enum=["ok"], section="response"),
         FieldRecord("limit", "integer", constraints={"maximum": 100}),
     )
     new = _op(
         FieldRecord("a", "string"),
         FieldRecord("b", "string", required=True),
-        FieldRecord("response.status", "string", enum=["ok", "pending"]),
+        FieldRecord("response.status", "string", enum=["ok", "pending"], section="response"),
         FieldRecord("limit", "integer", constraints={"maximum": 50}),
-        FieldRecord("response.extra", "string"),
+        FieldRecord("response.extra", "string", section="response"),
     )
     changes = {(c.path, c.what): c.severity for c in compare(old, new)}
     assert changes[("b", "required field added")] == BREAKING

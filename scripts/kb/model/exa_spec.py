@@ -86,9 +86,12 @@ class FieldRecord:
     free_form: bool = False  # an object that accepts keys the spec does not list
     recursive: str | None = None  # the schema this field repeats; its fields are listed once above
     description_sha256: str | None = None
+    #: `request` (body), `parameters` or `response` (JSON and event-stream responses alike).
+    section: str = "request"
 
     def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "type": self.type, "required": self.required}
+        data: dict[str, Any] = {"path": self.path, "in": self.section, "type": self.type}
+        data["required"] = self.required
         if self.nullable:
             data["nullable"] = True
         if self.deprecated:
@@ -121,17 +124,8 @@ class FieldRecord:
             free_form=bool(data.get("free_form", False)),
             recursive=data.get("recursive"),
             description_sha256=data.get("description_sha256"),
+            section=str(data.get("in", "request")),
         )
-
-    @property
-    def section(self) -> str:
-        """`request`, `parameters` or `response` (responses and streams)."""
-        head = re.split(r"[.@\[]", self.path, maxsplit=1)[0]
-        if head in {"response", "stream"}:
-            return "response"
-        if head in {"query", "path", "header", "cookie"} and "." in self.path:
-            return "parameters"
-        return "request"
 
 
 @dataclasses.dataclass
@@ -494,7 +488,9 @@ def flatten_spec(spec: dict[str, Any], source: Source) -> Mirror:
                     node.descriptions.insert(0, param["description"])
                 if param.get("deprecated") is True:
                     node.deprecated = True
+                start = len(fields)
                 flat.fields(node, f"{location}.{pname}", bool(param.get("required")), fields)
+                _mark(fields, start, "parameters")
             body, _ = flat.deref(op.get("requestBody") or {})
             for media, content in sorted((body.get("content") or {}).items(), key=_media_order):
                 prefix = "" if media == "application/json" else f"body({media})"
@@ -512,7 +508,9 @@ def flatten_spec(spec: dict[str, Any], source: Source) -> Mirror:
                     if len(statuses) > 1:
                         base = f"{base}@{status}"
                     node = flat.normalise([content.get("schema") or {}], ())
+                    start = len(fields)
                     _emit_root(flat, node, base, fields)
+                    _mark(fields, start, "response")
             operations.append(
                 Operation(
                     name=name,
@@ -552,6 +550,11 @@ def _emit_root(flat: _Flattener, node: _Node, prefix: str, out: list[FieldRecord
         flat.fields(node, prefix, True, out)
     else:
         flat.fields(node, "body", True, out)
+
+
+def _mark(fields: list[FieldRecord], start: int, section: str) -> None:
+    for rec in fields[start:]:
+        rec.section = section
 
 
 def _media_order(item: tuple[str, Any]) -> tuple[int, str]:
