@@ -6,7 +6,6 @@ changes when the code does; nothing is copied by hand.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections import defaultdict
@@ -15,19 +14,21 @@ from markupsafe import Markup
 
 from kb.model import DataError, Problem
 from kb.model import terraform as tf
-from kb.render._markup import escape_md, render
+from kb.render._markup import _MD_SPECIAL, escape_md, render
 from kb.render._registry import RenderContext, macro
 
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
 
 def cell_code(text: str | None) -> Markup:
-    """Inline code safe inside a Markdown table cell: one line, HTML escaped, pipes as entities."""
+    """Inline code safe inside a Markdown table cell: one line, specials as numeric entities."""
     if text is None:
         return Markup("")
     one_line = " ".join(str(text).split())
-    escaped = html.escape(one_line).replace("|", "&#124;")
-    return Markup(f"<code>{escaped}</code>")  # noqa: S704 - the text is HTML-escaped just above
+    # Markdown still parses inline syntax inside <code> HTML (`[x](y)` would become a link), so
+    # every character Markdown or HTML gives meaning to becomes a numeric entity.
+    escaped = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", one_line)
+    return Markup(f"<code>{escaped}</code>")  # noqa: S704 - every special character is an entity
 
 
 def prose(text: str | None) -> Markup:
