@@ -45,7 +45,7 @@ def test_fields_without_a_current_explanation_are_flagged(repo_copy):
 
 def test_unknown_operation_or_section_is_one_clear_problem():
     with pytest.raises(DataError) as info:
-        exa_schema(_ctx(), "serch")
+        exa_schema(_ctx(), "no-such-operation")
     assert str(info.value).startswith("docs/exa/endpoints/search.md:1: exa_schema: no operation")
     with pytest.raises(DataError):
         exa_schema(_ctx(), "search", section="body")
