@@ -58,6 +58,10 @@ format: install ## Apply ruff's fixes and formatting
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
+.PHONY: security
+security: install ## Run every offline security scanner and log a summary
+	$(RUN) python scripts/security_scan.py
+
 .PHONY: bench
 bench: install ## Run the benchmarks and print medians and ratios
 	@for script in benchmarks/*.py; do echo "== $$script"; $(RUN) python $$script; done

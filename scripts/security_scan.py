@@ -194,7 +194,7 @@ def scan() -> list[Result]:
     return results
 
 
-def log(results: list[Result]) -> int:
+def log(results: list[Result], dry_run: bool = False) -> int:
     """Append the summary to the activity log with `kb log`; returns its exit code."""
     failed = [r for r in results if r.returncode]
     outcome = (
@@ -222,6 +222,7 @@ def log(results: list[Result]) -> int:
         outcome,
         "--next",
         "triage each finding as docs/devops/security/README.md describes" if failed else "none",
+        *(["--dry-run"] if dry_run else []),
     ]
     return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
 
@@ -236,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sync", action="store_true", help="refresh .github/workflows copies")
     parser.add_argument("--check", action="store_true", help="with --sync: only report staleness")
     parser.add_argument("--no-log", action="store_true", help="scan without writing a log entry")
+    parser.add_argument(
+        "--log-dry-run", action="store_true", help="print the log entry instead of appending it"
+    )
     args = parser.parse_args(argv)
     if args.list_workflows:
         for path in workflow_files():
@@ -249,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     results = scan()
     for result in results:
         _say(f"{result.name:16} {result.summary}")
-    if not args.no_log and log(results) != 0:
+    if not args.no_log and log(results, dry_run=args.log_dry_run) != 0:
         _say("security_scan: kb log refused the entry; see the message above")
         return 1
     return 1 if any(r.returncode for r in results) else 0
