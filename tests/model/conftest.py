@@ -119,6 +119,8 @@ def make_mini_repo(root: Path) -> MiniRepo:
     shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
     repo.write("docs/devops/owners.yml", (ROOT / "docs/devops/owners.yml").read_text("utf-8"))
     repo.write("docs/devops/activity-log.md", LOG)
+    for page in ("owners.md", "references.md"):  # targets of the header and sources links
+        repo.write(f"docs/devops/{page}", (ROOT / "docs/devops" / page).read_text("utf-8"))
     repo.write("docs/playbook.md", PAGE)
     repo.write_yaml("third_party/references/example/example-source.yaml", REFERENCE)
     repo.write(

@@ -35,6 +35,12 @@ CASES = [
     ("unknown-key", "docs/playbook.md", _replace(PAGE, "review_every: 90d",
                                                  "review_every: 90d\nlast_reveiwed: 2026-11-01"),
      "docs/playbook.md:8: unknown key 'last_reveiwed'"),
+    ("title-with-markup", "docs/playbook.md",
+     _replace(PAGE, "title: Example playbook", "title: \"<img src=x onerror=alert(1)>\""),
+     "docs/playbook.md:2: 'title': must be plain text: no '<', '>' or Jinja delimiters"),
+    ("title-with-jinja", "docs/playbook.md",
+     _replace(PAGE, "title: Example playbook", "title: \"{{ config }}\""),
+     "docs/playbook.md:2: 'title': must be plain text: no '<', '>' or Jinja delimiters"),
     ("bad-kind", "docs/playbook.md", _replace(PAGE, "kind: playbook", "kind: guide"),
      "docs/playbook.md:3: 'kind' input should be 'playbook', 'runbook', 'checklist', 'standard', "
      "'sop', 'reference', 'service' or 'page', got 'guide'"),

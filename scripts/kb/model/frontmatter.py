@@ -55,6 +55,15 @@ class FrontMatter(BaseModel):
     )
     description: str | None = None
 
+    @field_validator("title", "description")
+    @classmethod
+    def _plain_text(cls, value: str | None) -> str | None:
+        # MkDocs and Material put titles into the nav and <title> as HTML, and mkdocs-macros
+        # renders a title containing Jinja delimiters: a title must be plain text.
+        if value is not None and re.search(r"[<>]|\{\{|\}\}|\{%|%\}|\{#", value):
+            raise ValueError("must be plain text: no '<', '>' or Jinja delimiters")
+        return value
+
     @field_validator("last_reviewed", mode="before")
     @classmethod
     def _date(cls, value: object) -> object:
