@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))  # for tests.fakes
 
 from kb.model import Repository  # noqa: E402
 from kb.refresh import Options, run  # noqa: E402
-
 from tests.fakes.exa import FakeExa  # noqa: E402
 
 TOPICS = 100

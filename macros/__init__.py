@@ -44,7 +44,7 @@ def _bind(fn, context):
             # One line a problem, exactly as `kb check` prints it. mkdocs-macros would wrap any
             # Exception in a report with a traceback, so stop the build with SystemExit instead.
             for problem in exc.problems:
-                print(problem, file=sys.stderr)
+                print(problem, file=sys.stderr)  # noqa: T201 - the build's one-line error
             raise SystemExit(1) from None
 
     return bound

@@ -47,7 +47,12 @@ _INSTALL_HINT = {
 def find_tool(name: str) -> str | None:
     """The path of `name` on PATH (chromium also honours $CHROMIUM), or None."""
     if name == "chromium":
-        candidates = [os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome"]
+        candidates = [
+            os.environ.get("CHROMIUM", ""),
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+        ]
         for candidate in filter(None, candidates):
             found = shutil.which(candidate)
             if found:
@@ -79,14 +84,24 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """Build the site for `config` strictly into `site_dir`."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return run_tool(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config),
+            "-d",
+            str(site_dir),
+        ],
         cwd=config.parent,
         env=env,
     )
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+    def log_message(self, format, *args):
         pass
 
 

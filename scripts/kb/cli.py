@@ -58,8 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
-        print("kb: interrupted; files already written are complete, nothing is half-written",
-              file=sys.stderr)
+        print(
+            "kb: interrupted; files already written are complete, nothing is half-written",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -38,22 +38,34 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     owners["teams"][0]["scope"] = HOSTILE
     owners["teams"][0]["escalation"][0]["notify"] = HOSTILE
     repo.write_yaml("docs/devops/owners.yml", owners)
-    record = yaml.safe_load((root / "third_party/references/example/example-source.yaml")
-                            .read_text())
-    record.update(title=HOSTILE, publisher=HOSTILE, summary=HOSTILE, licence=HOSTILE,
-                  highlights=[{"text": HOSTILE, "source": HOSTILE}])
+    record = yaml.safe_load(
+        (root / "third_party/references/example/example-source.yaml").read_text()
+    )
+    record.update(
+        title=HOSTILE,
+        publisher=HOSTILE,
+        summary=HOSTILE,
+        licence=HOSTILE,
+        highlights=[{"text": HOSTILE, "source": HOSTILE}],
+    )
     repo.write_yaml("third_party/references/example/example-source.yaml", record)
     log = (root / "docs/devops/activity-log.md").read_text()
-    repo.write("docs/devops/activity-log.md",
-               log.replace("First change", "First change " + JINJA + " " + RAW)
-               .replace("it works", "it works " + JINJA))
+    repo.write(
+        "docs/devops/activity-log.md",
+        log.replace("First change", "First change " + JINJA + " " + RAW).replace(
+            "it works", "it works " + JINJA
+        ),
+    )
     repo.write("infra/main.tf", f"# TODO(@platform-team): {HOSTILE} — when {SCRIPT} [PE-1]\n")
     for src, call in PAGES.items():
         if src in {"devops/owners.md", "devops/references.md", "playbook.md"}:
             continue
-        repo.write(f"docs/{src}", "---\ntitle: T\nkind: page\nowner: \"@platform-team\"\n"
-                   "status: active\nlast_reviewed: 2026-11-24\nreview_every: 90d\n"
-                   f"render_macros: true\n---\n\n# T\n\n{{{{ {call} }}}}\n")
+        repo.write(
+            f"docs/{src}",
+            '---\ntitle: T\nkind: page\nowner: "@platform-team"\n'
+            "status: active\nlast_reviewed: 2026-11-24\nreview_every: 90d\n"
+            f"render_macros: true\n---\n\n# T\n\n{{{{ {call} }}}}\n",
+        )
     site = root.parent / "site"
     result = mkdocs_build(root / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -66,7 +78,9 @@ def test_hostile_text_shows_literally_and_never_runs(page, hostile_site: str, sr
     url = hostile_site + (src[: -len(".md")] + "/")
     page.goto(url)
     page.wait_for_load_state("load")
-    where = page.evaluate("Array.from(document.querySelectorAll('img[src=x], script:not([src])')).map(e => e.parentElement.outerHTML.slice(0, 200))")
+    where = page.evaluate(
+        "Array.from(document.querySelectorAll('img[src=x], script:not([src])')).map(e => e.parentElement.outerHTML.slice(0, 200))"
+    )
     assert page.evaluate("window.__pwned") is None, where
     text = page.locator("article").inner_text()
     # Page titles are plain text by schema (see the corpus), so the dashboard shows none here.

@@ -6,11 +6,11 @@ import html
 
 import pytest
 import yaml
+
 from kb.model import DataError, Repository
 from kb.model.exa_spec import read_mirror
 from kb.render._registry import RenderContext
 from kb.render.exa import exa_mirror_source, exa_schema, exa_security_schemes
-
 from tests.conftest import ROOT
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import hcl2
 import pytest
+
 from kb.cli import main
 from kb.model import DataError, Repository
 from kb.model import terraform as tf
 from kb.render._registry import RenderContext, load_all
-
 from tests.conftest import ROOT, require_tool, run_tool
 
 TERRAFORM = ROOT / "infra" / "terraform"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kb.model import DataError
 from kb.model.backlog import compute_score, parse_backlog
 from kb.model.kpis import parse_kpis

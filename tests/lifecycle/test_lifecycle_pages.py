@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kb.model.kpis import DORA_METRICS
 
 ROOT = Path(__file__).resolve().parents[2]

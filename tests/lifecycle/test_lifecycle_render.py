@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from kb.model import Repository
 from kb.render._registry import RenderContext, load_all
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kb import cli
 from kb.mirror.diff import BREAKING, CHANGE, compare
 from kb.model.exa_spec import (
@@ -24,7 +25,6 @@ from kb.model.exa_spec import (
     read_explanations,
     read_mirror,
 )
-
 from tests.conftest import ROOT, SHARED, serve_directory
 
 SPEC = SHARED / "reference/exa/exa-openapi-spec.yaml"

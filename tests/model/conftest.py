@@ -125,7 +125,7 @@ def make_mini_repo(root: Path) -> MiniRepo:
     repo.write_yaml("third_party/references/example/example-source.yaml", REFERENCE)
     repo.write(
         "docs/index.md",
-        "---\ntitle: Home\nkind: page\nowner: \"@platform-team\"\nstatus: active\n"
+        '---\ntitle: Home\nkind: page\nowner: "@platform-team"\nstatus: active\n'
         "last_reviewed: 2026-11-24\nreview_every: 90d\n---\n\n# Home\n",
     )
     return repo

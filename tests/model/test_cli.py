@@ -36,16 +36,33 @@ def test_unknown_subcommand_is_a_usage_error(capsys) -> None:
 
 
 def test_log_appends_a_valid_entry(mini_repo: MiniRepo, capsys) -> None:
-    code = run(mini_repo, "log", "--area", "exa", "--title", "Refresh <sources>",
-               "--files", "a.yaml", "b.yaml", "--commands", "kb refresh => 3 new",
-               "--outcome", "three sources added", "--next", "review them")
+    code = run(
+        mini_repo,
+        "log",
+        "--area",
+        "exa",
+        "--title",
+        "Refresh <sources>",
+        "--files",
+        "a.yaml",
+        "b.yaml",
+        "--commands",
+        "kb refresh => 3 new",
+        "--outcome",
+        "three sources added",
+        "--next",
+        "review them",
+    )
     assert code == 0, capsys.readouterr().err
     text = (mini_repo.root / "docs/devops/activity-log.md").read_text()
     entries, problems = parse_log(text)
     assert problems == []
     last = entries[-1]
-    assert (last.area, last.title, last.files) == ("exa", "Refresh &lt;sources&gt;",
-                                                    ("a.yaml", "b.yaml"))
+    assert (last.area, last.title, last.files) == (
+        "exa",
+        "Refresh &lt;sources&gt;",
+        ("a.yaml", "b.yaml"),
+    )
     assert last.commands == ("`kb refresh` — 3 new",)
     assert text.endswith("- **Next steps:** review them\n")
     assert run(mini_repo, "check", "--only", "activity_log") == 0
@@ -56,8 +73,10 @@ def test_log_refuses_bad_input_and_writes_nothing(mini_repo: MiniRepo, capsys) -
     before = path.read_bytes()
     assert run(mini_repo, "log", "--area", "Bad Area", "--title", "t", "--outcome", "o") == 1
     assert "kb log: refused, nothing written:" in capsys.readouterr().err
-    assert run(mini_repo, "log", "--area", "x", "--title", "t", "--outcome", "o",
-               "--owner", "@nobody") == 2
+    assert (
+        run(mini_repo, "log", "--area", "x", "--title", "t", "--outcome", "o", "--owner", "@nobody")
+        == 2
+    )
     assert path.read_bytes() == before
     assert not list(path.parent.glob(".activity-log.md.*.tmp"))
 
@@ -71,18 +90,32 @@ def test_log_dry_run_writes_nothing(mini_repo: MiniRepo, capsys) -> None:
 
 
 def test_todos_lists_owner_action_exit_and_ticket(mini_repo: MiniRepo, capsys) -> None:
-    mini_repo.write("infra/main.tf", "# TODO(@platform-team): set the CIDR plan — when "
-                    "the network team has one [PE-120]\n")
-    mini_repo.write("docs/extra.md", "<!-- TODO(@sre-team): pick a number — after the "
-                    "first quarter -->\n")
+    mini_repo.write(
+        "infra/main.tf",
+        "# TODO(@platform-team): set the CIDR plan — when the network team has one [PE-120]\n",
+    )
+    mini_repo.write(
+        "docs/extra.md", "<!-- TODO(@sre-team): pick a number — after the first quarter -->\n"
+    )
     assert run(mini_repo, "todos", "--format", "json") == 0
     todos = json.loads(capsys.readouterr().out)
     assert todos == [
-        {"path": "docs/extra.md", "line": 1, "owner": "@sre-team", "action": "pick a number",
-         "exit_condition": "after the first quarter", "ticket": None},
-        {"path": "infra/main.tf", "line": 1, "owner": "@platform-team",
-         "action": "set the CIDR plan", "exit_condition": "when the network team has one",
-         "ticket": "PE-120"},
+        {
+            "path": "docs/extra.md",
+            "line": 1,
+            "owner": "@sre-team",
+            "action": "pick a number",
+            "exit_condition": "after the first quarter",
+            "ticket": None,
+        },
+        {
+            "path": "infra/main.tf",
+            "line": 1,
+            "owner": "@platform-team",
+            "action": "set the CIDR plan",
+            "exit_condition": "when the network team has one",
+            "ticket": "PE-120",
+        },
     ]
     assert run(mini_repo, "todos", "--owner", "@sre-team", "--format", "json") == 0
     assert [t["owner"] for t in json.loads(capsys.readouterr().out)] == ["@sre-team"]
@@ -101,15 +134,24 @@ def test_new_scaffolds_a_valid_page_and_refuses_to_overwrite(
 ) -> None:
     name = "GatewayTestAlert" if kind == "runbook" else "Rotate the keys"
     assert run(mini_repo, "new", kind, name) == 0
-    created = [p for p in (mini_repo.root / "docs").rglob("*.md")
-               if p.name in {"gatewaytestalert.md", "rotate-the-keys.md"}]
+    created = [
+        p
+        for p in (mini_repo.root / "docs").rglob("*.md")
+        if p.name in {"gatewaytestalert.md", "rotate-the-keys.md"}
+    ]
     assert len(created) == 1
     text = created[0].read_text()
     assert f"kind: {kind}" in text and "status: draft" in text
     if kind == "runbook":
         headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
-        assert headings == ["Meaning", "Impact", "Diagnosis", "Mitigation", "Escalation",
-                            "Verification"]
+        assert headings == [
+            "Meaning",
+            "Impact",
+            "Diagnosis",
+            "Mitigation",
+            "Escalation",
+            "Verification",
+        ]
     checks = ["--only=pages", "--only=todos"]
     assert run(mini_repo, "check", *checks) == 0, capsys.readouterr().err
     capsys.readouterr()
@@ -132,8 +174,18 @@ def test_inventory_writes_data_and_check_detects_staleness(mini_repo: MiniRepo, 
     root = mini_repo.root
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "init",
-         "--date", "2026-11-20T10:00:00")
+    _git(
+        root,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@e",
+        "commit",
+        "-qm",
+        "init",
+        "--date",
+        "2026-11-20T10:00:00",
+    )
     assert run(mini_repo, "inventory", "--check") == 1
     assert "inventory is stale; run kb inventory" in capsys.readouterr().err
     assert run(mini_repo, "inventory") == 0

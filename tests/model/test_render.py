@@ -26,8 +26,10 @@ def render(repo: MiniRepo, name: str, page: str = "playbook.md", **kwargs) -> st
 
 
 def _with_todo(repo: MiniRepo) -> None:
-    repo.write("infra/main.tf", "# TODO(@platform-team): set the CIDR plan — when the "
-               "network team has one [PE-120]\n")
+    repo.write(
+        "infra/main.tf",
+        "# TODO(@platform-team): set the CIDR plan — when the network team has one [PE-120]\n",
+    )
 
 
 @pytest.mark.parametrize(

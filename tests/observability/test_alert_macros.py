@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kb.model import DataError, Repository
 from kb.render._registry import RenderContext, load_all
-
 from tests.conftest import ROOT
 
 MACROS = load_all()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kb.model import Repository
 from kb.model.alerts import load_rules
-
 from tests.conftest import ROOT, require_tool, run_tool
 
 CONFIG = ROOT / "infra" / "observability" / "alertmanager" / "alertmanager.yml"

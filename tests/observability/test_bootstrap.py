@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kb.cli import main
 from kb.commands.bootstrap import _plain
 from kb.model import Repository
 from kb.model.alerts import load_rules
-
 from tests.conftest import ROOT
 from tests.observability.fake_stack import fake_stack
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kb.cli import main
 from kb.model import Repository
 from kb.model.alerts import load_rules
-
 from tests.conftest import ROOT
 
 RUNBOOK = Path("docs/devops/runbooks/redisdown.md")

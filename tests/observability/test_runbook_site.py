@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from kb.model import Repository
 from kb.model.alerts import RUNBOOK_SECTIONS, load_rules, site_url
-
 from tests.conftest import ROOT
 
 REPO = Repository(ROOT)

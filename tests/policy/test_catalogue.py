@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
 from kb.model import DataError, Repository
 from kb.model.policies import controls_matrix, load_policies, load_stages
 from kb.render._registry import RenderContext
 from kb.render.policies import controls_matrix_table, policy_catalogue, policy_stages
-
 from tests.conftest import ROOT
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from kb.cli import main
 
+from kb.cli import main
 from tests.conftest import ROOT
 from tests.fakes import fixtures
 from tests.fakes.exa import FakeExa

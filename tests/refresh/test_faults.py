@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from kb.model.references import Reference
 from kb.refresh._client import ExaError, SearchClient
-
 from tests.fakes.exa import FakeExa, Fault
 from tests.refresh.conftest import LATER, TODAY, refreshed_records, snapshot
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import yaml
+
 from kb.model import Repository
 from kb.model.activity import parse_log
 from kb.model.references import load_references
-
 from tests.refresh.conftest import (
     LATER,
     TODAY,

@@ -45,19 +45,31 @@ def pages(repo: Repository) -> Iterator[Problem]:
             continue
         raw = page.raw_meta
         if handles is not None and meta.owner not in handles:
-            yield Problem(page.path, 1 + line_of(raw, ("owner",)),
-                          f"owner '{meta.owner}' is not in {OWNERS_FILE}")
+            yield Problem(
+                page.path,
+                1 + line_of(raw, ("owner",)),
+                f"owner '{meta.owner}' is not in {OWNERS_FILE}",
+            )
         if meta.last_reviewed > repo.today:
-            yield Problem(page.path, 1 + line_of(raw, ("last_reviewed",)),
-                          f"last_reviewed {meta.last_reviewed} is after today ({repo.today})")
+            yield Problem(
+                page.path,
+                1 + line_of(raw, ("last_reviewed",)),
+                f"last_reviewed {meta.last_reviewed} is after today ({repo.today})",
+            )
         for index, source in enumerate(meta.sources):
             if source not in known:
-                yield Problem(page.path, 1 + line_of(raw, ("sources", index)),
-                              f"source '{source}' is not a record in third_party/references")
+                yield Problem(
+                    page.path,
+                    1 + line_of(raw, ("sources", index)),
+                    f"source '{source}' is not a record in third_party/references",
+                )
         if meta.sources and "page_sources()" not in page.body:
-            yield Problem(page.path, page.body_line,
-                          "page cites sources but never renders them: end it with "
-                          "{{ page_sources() }} and set render_macros: true")
+            yield Problem(
+                page.path,
+                page.body_line,
+                "page cites sources but never renders them: end it with "
+                "{{ page_sources() }} and set render_macros: true",
+            )
         if "{{" in page.body and not meta.render_macros and "page_header()" in page.body:
             yield Problem(page.path, 1, "page calls macros but lacks 'render_macros: true'")
 
@@ -79,7 +91,9 @@ def todos(repo: Repository) -> Iterator[Problem]:
         return
     for todo in found:
         if todo.owner not in handles:
-            yield Problem(todo.path, todo.line, f"TODO owner '{todo.owner}' is not in {OWNERS_FILE}")
+            yield Problem(
+                todo.path, todo.line, f"TODO owner '{todo.owner}' is not in {OWNERS_FILE}"
+            )
 
 
 @check
@@ -90,11 +104,17 @@ def activity_log(repo: Repository) -> Iterator[Problem]:
     handles = _handles(repo)
     for entry in entries:
         if handles is not None and entry.owner not in handles:
-            yield Problem("docs/devops/activity-log.md", entry.line,
-                          f"owner '{entry.owner}' is not in {OWNERS_FILE}")
+            yield Problem(
+                "docs/devops/activity-log.md",
+                entry.line,
+                f"owner '{entry.owner}' is not in {OWNERS_FILE}",
+            )
         if entry.date > repo.today:
-            yield Problem("docs/devops/activity-log.md", entry.line,
-                          f"entry dated {entry.date} is after today ({repo.today})")
+            yield Problem(
+                "docs/devops/activity-log.md",
+                entry.line,
+                f"entry dated {entry.date} is after today ({repo.today})",
+            )
 
 
 @check

@@ -16,8 +16,13 @@ from kb.checks import load_all
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("check", help=__doc__.splitlines()[0], description=__doc__)
     parser.add_argument("paths", nargs="*", metavar="PATH", help="limit the report to these paths")
-    parser.add_argument("--only", action="append", default=[], metavar="CHECK",
-                        help="run only this check (repeatable); see --list")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="CHECK",
+        help="run only this check (repeatable); see --list",
+    )
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     parser.set_defaults(func=run)
 
@@ -39,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     for fn in selected.values():
         problems.update(fn(args.repo))
     shown = sorted(
-        p for p in problems
+        p
+        for p in problems
         if not prefixes or any(p.path == x or p.path.startswith(x + "/") for x in prefixes)
     )
     for problem in shown:

@@ -16,14 +16,23 @@ from kb.model.owners import load_owners
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("log", help=__doc__.splitlines()[0], description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = sub.add_parser(
+        "log",
+        help=__doc__.splitlines()[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--area", required=True, help="area of the change, e.g. foundation, exa")
     parser.add_argument("--title", required=True, help="what changed, in a few words")
     parser.add_argument("--owner", default="@platform-team", help="owning team handle")
     parser.add_argument("--files", nargs="*", default=[], metavar="FILE", help="files changed")
-    parser.add_argument("--commands", nargs="*", default=[], metavar="CMD",
-                        help="commands run, each optionally 'command => result'")
+    parser.add_argument(
+        "--commands",
+        nargs="*",
+        default=[],
+        metavar="CMD",
+        help="commands run, each optionally 'command => result'",
+    )
     parser.add_argument("--outcome", required=True, help="what is true now")
     parser.add_argument("--next", default="none", dest="next_steps", help="what is left")
     parser.add_argument("--date", default=None, help="entry date (default: today, YYYY-MM-DD)")
@@ -40,9 +49,16 @@ def run(args: argparse.Namespace) -> int:
     if args.owner not in load_owners(args.repo):
         print(f"kb log: owner '{args.owner}' is not in docs/devops/owners.yml", file=sys.stderr)
         return 2
-    entry = Entry(date=date, title=args.title, area=args.area, owner=args.owner,
-                  files=tuple(args.files), commands=tuple(args.commands),
-                  outcome=args.outcome, next_steps=args.next_steps)
+    entry = Entry(
+        date=date,
+        title=args.title,
+        area=args.area,
+        owner=args.owner,
+        files=tuple(args.files),
+        commands=tuple(args.commands),
+        outcome=args.outcome,
+        next_steps=args.next_steps,
+    )
     if args.dry_run:
         print(format_entry(entry), end="")
         return 0

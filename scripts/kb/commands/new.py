@@ -26,16 +26,24 @@ FOLDERS = {
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("new", help=__doc__.splitlines()[0], description=__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = sub.add_parser(
+        "new",
+        help=__doc__.splitlines()[0],
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("kind", choices=sorted(FOLDERS))
     parser.add_argument("name", help="page name (kebab-case), or the alert name for a runbook")
     parser.add_argument("--title", help="page title (default: from NAME)")
-    parser.add_argument("--owner", default=None, help="owning team (default: @platform-team; "
-                        "runbooks: the service's team)")
+    parser.add_argument(
+        "--owner",
+        default=None,
+        help="owning team (default: @platform-team; runbooks: the service's team)",
+    )
     parser.add_argument("--service", default="gateway", help="runbook: service (default gateway)")
-    parser.add_argument("--severity", choices=["page", "ticket"], default="ticket",
-                        help="runbook: alert severity")
+    parser.add_argument(
+        "--severity", choices=["page", "ticket"], default="ticket", help="runbook: alert severity"
+    )
     parser.add_argument("--stage", choices=STAGES, default="plan", help="playbook: stage")
     parser.add_argument("--dry-run", action="store_true", help="print the page, write nothing")
     parser.set_defaults(func=run)
@@ -45,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
     repo = args.repo
     if args.kind == "runbook":
         if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", args.name):
-            print(f"kb new: runbook NAME must be an alert name in CamelCase, got {args.name!r}",
-                  file=sys.stderr)
+            print(
+                f"kb new: runbook NAME must be an alert name in CamelCase, got {args.name!r}",
+                file=sys.stderr,
+            )
             return 2
         stem = args.name.lower()
     else:
@@ -54,8 +64,11 @@ def run(args: argparse.Namespace) -> int:
         if not stem:
             print(f"kb new: NAME {args.name!r} has no letters or digits", file=sys.stderr)
             return 2
-    owner = args.owner or ("@gateway-team" if args.kind == "runbook" and args.service == "gateway"
-                           else "@platform-team")
+    owner = args.owner or (
+        "@gateway-team"
+        if args.kind == "runbook" and args.service == "gateway"
+        else "@platform-team"
+    )
     if owner not in load_owners(repo):
         print(f"kb new: owner '{owner}' is not in docs/devops/owners.yml", file=sys.stderr)
         return 2
@@ -64,11 +77,21 @@ def run(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"{rel}:1: already exists; kb new never overwrites a page", file=sys.stderr)
         return 1
-    title = args.title or (args.name if args.kind == "runbook"
-                           else stem.replace("-", " ").capitalize())
-    text = (SCAFFOLDS / f"{args.kind}.md").read_text(encoding="utf-8").format(
-        title=title.replace('"', "'"), owner=owner, today=repo.today.isoformat(),
-        alert=args.name, service=args.service, severity=args.severity, stage=args.stage,
+    title = args.title or (
+        args.name if args.kind == "runbook" else stem.replace("-", " ").capitalize()
+    )
+    text = (
+        (SCAFFOLDS / f"{args.kind}.md")
+        .read_text(encoding="utf-8")
+        .format(
+            title=title.replace('"', "'"),
+            owner=owner,
+            today=repo.today.isoformat(),
+            alert=args.name,
+            service=args.service,
+            severity=args.severity,
+            stage=args.stage,
+        )
     )
     page = parse_page(text, rel, rel.removeprefix("docs/"))
     if page.problems:  # a scaffold that fails its own schema is a bug here, not user error

@@ -22,11 +22,8 @@ def write_atomic(path: Path, text: str) -> bool:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        Path(tmp).chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -75,8 +75,12 @@ def parse_log(text: str, path: str = LOG_FILE) -> tuple[list[Entry], list[Proble
         if entry:
             if entries and entry.date < entries[-1].date:
                 problems.append(
-                    Problem(path, start + 1, f"entry dated {entry.date} comes after one dated "
-                            f"{entries[-1].date}: the log is oldest first, newest last")
+                    Problem(
+                        path,
+                        start + 1,
+                        f"entry dated {entry.date} comes after one dated "
+                        f"{entries[-1].date}: the log is oldest first, newest last",
+                    )
                 )
             entries.append(entry)
     return entries, problems
@@ -91,7 +95,9 @@ def _parse_entry(
     try:
         date = dt.date.fromisoformat(head["date"])
     except ValueError:
-        return None, [Problem(path, start + 1, f"'{head['date']}' is not a date in YYYY-MM-DD form")]
+        return None, [
+            Problem(path, start + 1, f"'{head['date']}' is not a date in YYYY-MM-DD form")
+        ]
     values: dict[str, object] = {}
     current: str | None = None
     for index in range(start + 1, end):
@@ -103,16 +109,31 @@ def _parse_entry(
         if field:
             name = field["name"]
             if name not in FIELDS:
-                return None, [Problem(path, lineno, f"unknown field '{name}'; fields are "
-                                      + ", ".join(FIELDS))]
+                return None, [
+                    Problem(
+                        path, lineno, f"unknown field '{name}'; fields are " + ", ".join(FIELDS)
+                    )
+                ]
             expected = FIELDS[len(values)] if len(values) < len(FIELDS) else None
             if name != expected:
-                return None, [Problem(path, lineno, f"field '{name}' out of order; expected "
-                                      f"'{expected}'" if expected else f"field '{name}' repeated")]
+                return None, [
+                    Problem(
+                        path,
+                        lineno,
+                        f"field '{name}' out of order; expected '{expected}'"
+                        if expected
+                        else f"field '{name}' repeated",
+                    )
+                ]
             if name in LIST_FIELDS:
                 if field["value"]:
-                    return None, [Problem(path, lineno, f"'{name}' takes a nested list, one "
-                                          "item per line indented four spaces")]
+                    return None, [
+                        Problem(
+                            path,
+                            lineno,
+                            f"'{name}' takes a nested list, one item per line indented four spaces",
+                        )
+                    ]
                 values[name] = []
             else:
                 if not field["value"]:
@@ -122,14 +143,23 @@ def _parse_entry(
         elif item and current in LIST_FIELDS:
             values[current].append(_unquote(item["value"]))  # type: ignore[union-attr]
         else:
-            return None, [Problem(path, lineno, "unexpected line in an entry; each line is a "
-                                  "'- **Field:** value' or a nested '    - item'")]
+            return None, [
+                Problem(
+                    path,
+                    lineno,
+                    "unexpected line in an entry; each line is a "
+                    "'- **Field:** value' or a nested '    - item'",
+                )
+            ]
     missing = [name for name in FIELDS if name not in values]
     if missing:
         return None, [Problem(path, start + 1, f"entry is missing {', '.join(missing)}")]
     if not _AREA.match(str(values["Area"])):
-        return None, [Problem(path, start + 1, f"area '{values['Area']}' must be lowercase words "
-                              "joined by dashes")]
+        return None, [
+            Problem(
+                path, start + 1, f"area '{values['Area']}' must be lowercase words joined by dashes"
+            )
+        ]
     if not _OWNER.match(str(values["Owner"])):
         return None, [Problem(path, start + 1, f"owner '{values['Owner']}' is not a team handle")]
     return Entry(

@@ -13,7 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Kind = Literal["playbook", "runbook", "checklist", "standard", "sop", "reference", "service", "page"]
+Kind = Literal[
+    "playbook", "runbook", "checklist", "standard", "sop", "reference", "service", "page"
+]
 Stage = Literal["plan", "code", "build", "test", "release", "deploy", "operate", "monitor"]
 STAGES: tuple[str, ...] = Stage.__args__
 KINDS: tuple[str, ...] = Kind.__args__
@@ -94,8 +96,10 @@ class FrontMatter(BaseModel):
             raise ValueError(f"{keys} only belong on runbooks, not on kind '{self.kind}'")
         if self.kind == "playbook" and not self.lifecycle:
             raise ValueError("a playbook needs 'lifecycle' (the stage it serves)")
-        if self.kind in {"playbook", "standard", "sop"} and self.status == "active" and not (
-            self.sources
+        if (
+            self.kind in {"playbook", "standard", "sop"}
+            and self.status == "active"
+            and not (self.sources)
         ):
             raise ValueError(f"an active {self.kind} needs 'sources' (reference ids it rests on)")
         return self

@@ -116,7 +116,9 @@ def load_references(repo: Repository) -> tuple[dict[str, Record], list[Problem]]
                 continue
             if ref.id in records:
                 other = records[ref.id].path
-                problems.append(Problem(rel, 1, f"duplicate reference id '{ref.id}' (also {other})"))
+                problems.append(
+                    Problem(rel, 1, f"duplicate reference id '{ref.id}' (also {other})")
+                )
                 continue
             records[ref.id] = Record(ref=ref, area=area, path=rel)
         return records, problems

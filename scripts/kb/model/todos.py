@@ -78,8 +78,13 @@ def scan_text(text: str, path: str) -> tuple[list[Todo], list[Problem]]:
             in_comment = _still_in_comment(line, in_comment)
             visible = _visible_part(line, in_comment)
             if "TODO(" in re.sub(r"`[^`]*`", "", visible):
-                problems.append(Problem(path, number, "TODO outside an HTML comment: wrap it "
-                                        "in <!-- --> so readers never see it"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        "TODO outside an HTML comment: wrap it in <!-- --> so readers never see it",
+                    )
+                )
         elif suffix == ".py":
             candidates = python_comments.get(number, [])
         elif hashed:
@@ -92,8 +97,16 @@ def scan_text(text: str, path: str) -> tuple[list[Todo], list[Problem]]:
             start = chunk.index("TODO")
             match = _FULL.match(chunk[start:].rstrip())
             if match:
-                todos.append(Todo(path, number, match["owner"], match["action"],
-                                  match["exit"], match["ticket"]))
+                todos.append(
+                    Todo(
+                        path,
+                        number,
+                        match["owner"],
+                        match["action"],
+                        match["exit"],
+                        match["ticket"],
+                    )
+                )
             else:
                 problems.append(Problem(path, number, _why(chunk[start:])))
     return todos, problems
@@ -103,9 +116,9 @@ def _python_comments(text: str) -> dict[int, list[str]]:
     """Comments of a Python file by line (strings that merely contain '#' are not comments)."""
     comments: dict[int, list[str]] = {}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                comments.setdefault(token.start[0], []).append(token.string[1:])
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.setdefault(tok.start[0], []).append(tok.string[1:])
     except (tokenize.TokenError, SyntaxError):
         pass
     return comments
@@ -129,8 +142,8 @@ def _markdown_candidates(line: str, in_comment: bool) -> list[str]:
 
 def _still_in_comment(line: str, in_comment: bool) -> bool:
     state = in_comment
-    for token in re.findall(r"<!--|-->", line):
-        state = token == "<!--"
+    for marker in re.findall(r"<!--|-->", line):
+        state = marker == "<!--"
     return state
 
 
@@ -144,8 +157,11 @@ def tracked_files(repo: Repository) -> list[Path]:
     """Files git tracks plus untracked ones it does not ignore; every file when not in git."""
     try:
         out = subprocess.run(
-            ["git", "ls-files", "-co", "--exclude-standard", "-z"],  # noqa: S607
-            cwd=repo.root, capture_output=True, check=True, text=True,
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"],
+            cwd=repo.root,
+            capture_output=True,
+            check=True,
+            text=True,
         ).stdout
         files = [repo.root / name for name in out.split("\0") if name]
     except (OSError, subprocess.CalledProcessError):

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from kb.model import DataError, Problem
 from kb.model._yaml import line_of
 from kb.model.activity import LOG_FILE, load_log
+from kb.model.frontmatter import FrontMatter
 from kb.model.owners import OWNERS_FILE, load_owners
 from kb.model.pages import Page, load_pages, page_by_src
 from kb.model.references import references_or_raise
@@ -23,13 +24,13 @@ OWNERS_PAGE = "devops/owners.md"
 INVENTORY_DATA = "docs/devops/inventory.yml"
 
 
-def _this_page(ctx: RenderContext) -> Page:
+def _this_page(ctx: RenderContext) -> tuple[Page, FrontMatter]:
     page = page_by_src(ctx.repo, ctx.page_src)
     if page is None:
         raise DataError(Problem(ctx.page_path or "docs", 1, "page not found under docs/"))
-    if page.problems:
+    if page.problems or page.meta is None:
         raise DataError(page.problems)
-    return page
+    return page, page.meta
 
 
 def _valid_pages(ctx: RenderContext) -> list[Page]:
@@ -45,7 +46,7 @@ def _owner_link(ctx: RenderContext, handle: str, line: int = 1) -> Markup:
     if handle not in teams:
         raise DataError(Problem(ctx.page_path, line, f"owner '{handle}' is not in {OWNERS_FILE}"))
     target = ctx.link_to(OWNERS_PAGE, handle.lstrip("@"))
-    return Markup(f"[{handle}]({target})")
+    return Markup(f"[{handle}]({target})")  # noqa: S704 - handle matches ^@[a-z0-9-]+$
 
 
 def _source_url(ctx: RenderContext, path: str, line: int | None = None) -> str:
@@ -57,9 +58,7 @@ def _source_url(ctx: RenderContext, path: str, line: int | None = None) -> str:
 @macro
 def page_header(ctx: RenderContext) -> str:
     """Owner (linked), status, last review and next due date; an admonition when overdue."""
-    page = _this_page(ctx)
-    meta = page.meta
-    assert meta is not None  # guaranteed by _this_page
+    page, meta = _this_page(ctx)
     due = meta.review_due()
     overdue = meta.overdue_days(ctx.repo.today)
     return render(
@@ -77,18 +76,21 @@ def page_header(ctx: RenderContext) -> str:
 @macro
 def page_sources(ctx: RenderContext) -> str:
     """The page's `sources` as a cited list: title, publisher, link, retrieved date, licence."""
-    page = _this_page(ctx)
-    assert page.meta is not None
+    page, meta = _this_page(ctx)
     records = references_or_raise(ctx.repo)
     cited = []
-    for index, source in enumerate(page.meta.sources):
+    for index, source in enumerate(meta.sources):
         if source not in records:
             line = 1 + line_of(page.raw_meta, ("sources", index))
-            raise DataError(Problem(page.path, line, f"source '{source}' is not a record in "
-                                    "third_party/references"))
+            raise DataError(
+                Problem(
+                    page.path, line, f"source '{source}' is not a record in third_party/references"
+                )
+            )
         cited.append(records[source])
-    return render("page_sources.md.j2", records=cited,
-                  catalogue=ctx.link_to("devops/references.md"))
+    return render(
+        "page_sources.md.j2", records=cited, catalogue=ctx.link_to("devops/references.md")
+    )
 
 
 @macro
@@ -104,12 +106,17 @@ def reference_catalogue(ctx: RenderContext, area: str | None = None) -> str:
         if area is None or record.area == area:
             pages = [
                 {"title": p.meta.title, "link": ctx.link_to(p.src)}
-                for p in cited_by.get(record.ref.id, []) if p.meta
+                for p in cited_by.get(record.ref.id, [])
+                if p.meta
             ]
-            areas[record.area].append({"record": record, "pages": pages,
-                                       "source": _source_url(ctx, record.path)})
-    return render("reference_catalogue.md.j2", areas=dict(sorted(areas.items())),
-                  total=sum(len(v) for v in areas.values()))
+            areas[record.area].append(
+                {"record": record, "pages": pages, "source": _source_url(ctx, record.path)}
+            )
+    return render(
+        "reference_catalogue.md.j2",
+        areas=dict(sorted(areas.items())),
+        total=sum(len(v) for v in areas.values()),
+    )
 
 
 @macro
@@ -118,17 +125,28 @@ def review_dashboard(ctx: RenderContext) -> str:
     rows = []
     for page in _valid_pages(ctx):
         meta = page.meta
-        assert meta is not None
+        if meta is None:  # _valid_pages raised already; keeps type checkers honest
+            continue
         overdue = meta.overdue_days(ctx.repo.today)
-        rows.append({
-            "title": meta.title, "link": ctx.link_to(page.src), "owner": meta.owner,
-            "kind": meta.kind, "status": meta.status,
-            "last_reviewed": meta.last_reviewed.isoformat(), "due": meta.review_due().isoformat(),
-            "overdue": overdue,
-        })
+        rows.append(
+            {
+                "title": meta.title,
+                "link": ctx.link_to(page.src),
+                "owner": meta.owner,
+                "kind": meta.kind,
+                "status": meta.status,
+                "last_reviewed": meta.last_reviewed.isoformat(),
+                "due": meta.review_due().isoformat(),
+                "overdue": overdue,
+            }
+        )
     rows.sort(key=lambda r: (-r["overdue"], r["due"], r["title"].lower()))
-    return render("review_dashboard.md.j2", rows=rows,
-                  overdue=sum(1 for r in rows if r["overdue"] > 0), today=ctx.repo.today)
+    return render(
+        "review_dashboard.md.j2",
+        rows=rows,
+        overdue=sum(1 for r in rows if r["overdue"] > 0),
+        today=ctx.repo.today,
+    )
 
 
 @macro
@@ -141,8 +159,11 @@ def owners_table(ctx: RenderContext) -> str:
             owned[page.meta.owner] += 1
     return render(
         "owners_table.md.j2",
-        teams=[{"team": t, "anchor": Markup(t.handle.lstrip("@")), "pages": owned[t.handle]}
-               for t in teams.values()],
+        # A handle matches ^@[a-z0-9-]+$ (validated), so it is safe as an attribute value.
+        teams=[
+            {"team": t, "anchor": Markup(t.handle.lstrip("@")), "pages": owned[t.handle]}  # noqa: S704
+            for t in teams.values()
+        ],
         source=OWNERS_FILE,
     )
 
@@ -155,8 +176,11 @@ def todo_table(ctx: RenderContext, owner: str | None = None) -> str:
         raise DataError(problems)
     if owner is not None and owner not in load_owners(ctx.repo):
         raise DataError(Problem(ctx.page_path, 1, f"todo_table(owner={owner!r}): no such team"))
-    rows = [{"todo": t, "url": _source_url(ctx, t.path, t.line)} for t in todos
-            if owner is None or t.owner == owner]
+    rows = [
+        {"todo": t, "url": _source_url(ctx, t.path, t.line)}
+        for t in todos
+        if owner is None or t.owner == owner
+    ]
     return render("todo_table.md.j2", rows=rows)
 
 
@@ -169,13 +193,15 @@ def open_work(ctx: RenderContext) -> str:
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for todo in todos:
         groups[todo.owner][todo.ticket or "no ticket"].append(
-            {"todo": todo, "url": _source_url(ctx, todo.path, todo.line)})
+            {"todo": todo, "url": _source_url(ctx, todo.path, todo.line)}
+        )
     ordered = {
         owner: dict(sorted(tickets.items(), key=lambda kv: (kv[0] == "no ticket", kv[0])))
         for owner, tickets in sorted(groups.items())
     }
-    return render("open_work.md.j2", groups=ordered, total=len(todos),
-                  owners_page=ctx.link_to(OWNERS_PAGE))
+    return render(
+        "open_work.md.j2", groups=ordered, total=len(todos), owners_page=ctx.link_to(OWNERS_PAGE)
+    )
 
 
 def _log_entries(ctx: RenderContext):
@@ -209,8 +235,12 @@ def activity_overview(ctx: RenderContext) -> str:
     for entry, _ in entries:
         counts[entry.area] += 1
     log_page = ctx.link_to(LOG_FILE.removeprefix("docs/"))
-    return render("activity_overview.md.j2", entries=list(reversed(entries)),
-                  counts=dict(sorted(counts.items())), log_page=log_page)
+    return render(
+        "activity_overview.md.j2",
+        entries=list(reversed(entries)),
+        counts=dict(sorted(counts.items())),
+        log_page=log_page,
+    )
 
 
 @macro
