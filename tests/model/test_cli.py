@@ -209,3 +209,32 @@ def test_check_limits_report_to_paths(mini_repo: MiniRepo, capsys) -> None:
 def test_check_outside_a_repository_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["--root", str(tmp_path), "check"]) == 2
     assert "not inside the knowledge base" in capsys.readouterr().err
+
+
+def test_regen_rewrites_a_stale_region_and_check_catches_it(mini_repo: MiniRepo, capsys) -> None:
+    mini_repo.write(
+        "Makefile", "build: ## Build the site\n\ttrue\ntest: ## Run the tests\n\ttrue\n"
+    )
+    region = (
+        "<!-- BEGIN GENERATED: make-targets (from Makefile; regenerate with `kb regen`) -->\n"
+        "| old | table |\n<!-- END GENERATED: make-targets -->\n"
+    )
+    mini_repo.write("README.md", "# Mini\n\n" + region + "\nAfter.\n")
+    assert run(mini_repo, "check", "--only", "generated_regions") == 1
+    assert "README.md:4: generated region is stale; run kb regen" in capsys.readouterr().err
+    assert run(mini_repo, "regen", "--check") == 1
+    assert run(mini_repo, "regen") == 0
+    text = (mini_repo.root / "README.md").read_text()
+    assert "| `make build` | Build the site |\n| `make test` | Run the tests |" in text
+    assert text.endswith("\nAfter.\n")
+    assert run(mini_repo, "regen", "--check") == 0
+    assert run(mini_repo, "check", "--only", "generated_regions") == 0
+
+
+def test_regen_reports_an_unclosed_region(mini_repo: MiniRepo, capsys) -> None:
+    mini_repo.write("Makefile", "build: ## Build\n\ttrue\n")
+    mini_repo.write("README.md", "<!-- BEGIN GENERATED: make-targets (from Makefile) -->\nx\n")
+    assert run(mini_repo, "check", "--only", "generated_regions") == 1
+    assert (
+        "README.md:1: generated region 'make-targets' has no '<!-- END GENERATED: make-targets -->'"
+    ) in capsys.readouterr().err

@@ -134,3 +134,11 @@ def inventory(repo: Repository) -> Iterator[Problem]:
         yield Problem(INVENTORY_FILE, 1, "inventory data missing; run kb inventory")
     elif path.read_text(encoding="utf-8") != fresh:
         yield Problem(INVENTORY_FILE, 1, "inventory is stale; run kb inventory")
+
+
+@check
+def generated_regions(repo: Repository) -> Iterator[Problem]:
+    """Generated regions in README.md and CONTRIBUTING.md match their sources (kb regen)."""
+    from kb.model.regions import stale_regions
+
+    yield from stale_regions(repo)
