@@ -21,7 +21,7 @@ CASES = [
         "bad-yaml",
         "docs/playbook.md",
         _replace(PAGE, "tags: [deploy]", "tags: [deploy"),
-        "docs/playbook.md:10: invalid YAML: expected ',' or ']', but got ':'",
+        "docs/playbook.md:10: invalid YAML: did not find expected ',' or ']'",
     ),
     (
         "missing-key",

@@ -27,8 +27,13 @@ class LineList(list):
     line: int
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that builds LineDict/LineList; it never constructs arbitrary Python objects."""
+# libyaml's parser when PyYAML was built with it (several times faster on every page's front
+# matter); the constructors below are the safe ones either way.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """A safe loader that builds LineDict/LineList; it never constructs arbitrary objects."""
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:

@@ -99,5 +99,6 @@ def load_pages(repo: Repository) -> list[Page]:
 
 
 def page_by_src(repo: Repository, src: str) -> Page | None:
-    """The page whose path under docs/ is `src`, if any."""
-    return next((p for p in load_pages(repo) if p.src == src), None)
+    """The page whose path under docs/ is `src`, if any (a dict lookup: called once per page)."""
+    index = repo.memo("pages_by_src", lambda: {p.src: p for p in load_pages(repo)})
+    return index.get(src)

@@ -77,7 +77,10 @@ def stale_regions(repo: Repository) -> list[Problem]:
         new, found = regenerate(text, rel, repo)
         problems.extend(found)
         if new != text and not found:
-            first = next(i for i, (a, b) in enumerate(zip(text.split("\n"), new.split("\n"),
-                                                          strict=False)) if a != b)
+            first = next(
+                i
+                for i, (a, b) in enumerate(zip(text.split("\n"), new.split("\n"), strict=False))
+                if a != b
+            )
             problems.append(Problem(rel, first + 1, "generated region is stale; run kb regen"))
     return problems

@@ -1,0 +1,193 @@
+"""How much the macros add to `mkdocs build`, and how build time grows with the number of pages.
+
+Generates a synthetic knowledge base of N pages (each calling `page_header()` and the listing
+macro `recent_activity()`; owners, activity-log entries, TODOs and reference records scaled with
+N), then times the build with the macros plugin and with it removed (same pages, macros left as
+text), for each N. Prints medians, the macros/no-macros ratio and the per-page cost.
+
+    python benchmarks/build_scale.py [--sizes 100 1000] [--repeat 3]
+
+Target: macros add at most 10 % and per-page cost stays flat as N grows (linear total cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MKDOCS = """\
+site_name: Scale test
+site_url: https://kb.example.org/
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+{macros}markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+"""
+MACROS_PLUGIN = """\
+  - macros:
+      module_name: macros
+      render_by_default: false
+      on_undefined: strict
+      on_error_fail: true
+"""
+
+PAGE = """\
+---
+title: Page {n}
+kind: playbook
+owner: "{owner}"
+status: active
+last_reviewed: 2026-{month:02d}-01
+review_every: 90d
+lifecycle: deploy
+tags: [deploy]
+sources: [source-{n}]
+render_macros: true
+---
+
+# Page {n}
+
+{{{{ page_header() }}}}
+
+Step one, step two and step three of procedure {n}, with a command:
+
+```sh
+kubectl -n gateway rollout status deploy/gateway-edge --timeout=300s
+```
+
+<!-- TODO({owner}): tune the threshold for page {n} — after a month of data [PE-{n}] -->
+
+## Recent changes
+
+{{{{ recent_activity(n=5) }}}}
+"""
+
+
+def generate(root: Path, n: int) -> None:
+    """Write a synthetic knowledge base with `n` pages under `root`."""
+    (root / "docs/devops").mkdir(parents=True)
+    shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "pyproject.toml").write_text("[project]\nname = 'scale'\nversion = '0'\n")
+    owners = yaml.safe_load((ROOT / "docs/devops/owners.yml").read_text(encoding="utf-8"))
+    (root / "docs/devops/owners.yml").write_text(yaml.safe_dump(owners))
+    handles = [team["handle"] for team in owners["teams"]]
+    for name in ("owners.md", "references.md"):
+        shutil.copy(ROOT / "docs/devops" / name, root / "docs/devops" / name)
+    log = [(ROOT / "docs/devops/activity-log.md").read_text(encoding="utf-8").split("\n## ")[0]]
+    for i in range(max(1, n // 10)):
+        log.append(
+            f"## 2026-01-{1 + i % 28:02d} — Change {i}\n\n- **Area:** scale\n"
+            f"- **Owner:** @platform-team\n- **Files:**\n    - `docs/page-{i}.md`\n"
+            f"- **Commands:**\n    - `make test` — ok\n- **Outcome:** done {i}\n"
+            "- **Next steps:** none\n"
+        )
+    # Entries must be oldest first: sort by the date in each heading.
+    head, entries = log[0], sorted(log[1:], key=lambda e: e[3:13])
+    (root / "docs/devops/activity-log.md").write_text(
+        head.rstrip("\n") + "\n\n" + "\n".join(entries)
+    )
+    refs = root / "third_party/references/scale"
+    refs.mkdir(parents=True)
+    for i in range(n):
+        record = {
+            "id": f"source-{i}",
+            "title": f"Source {i}",
+            "url": f"https://example.org/{i}",
+            "publisher": "Example",
+            "retrieved": "2026-11-24",
+            "licence": "CC BY 4.0",
+            "summary": f"Summary {i}.",
+            "content_sha256": f"{i:064x}",
+        }
+        (refs / f"source-{i}.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
+        (root / "docs" / f"page-{i}.md").write_text(
+            PAGE.format(n=i, owner=handles[i % len(handles)], month=1 + i % 11)
+        )
+    (root / "docs/index.md").write_text(
+        '---\ntitle: Home\nkind: page\nowner: "@platform-team"\nstatus: active\n'
+        "last_reviewed: 2026-11-24\nreview_every: 90d\n---\n\n# Home\n"
+    )
+
+
+def build_once(root: Path, macros: bool) -> float:
+    """Seconds for one in-process `mkdocs build` (config loading included)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    (root / "mkdocs.yml").write_text(MKDOCS.format(macros=MACROS_PLUGIN if macros else ""))
+    site = root / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    # macros/ must be importable fresh each time, as in a new mkdocs process.
+    for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
+        del sys.modules[name]
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        build(config)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)
+    os.environ.setdefault("KB_TODAY", "2026-11-24")
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"kb-scale-{n}-") as tmp:
+            root = Path(tmp)
+            generate(root, n)
+            build_once(root, macros=True)  # warm caches (imports, Material templates)
+            timings = {True: [], False: []}
+            for _ in range(args.repeat):
+                for macros in (False, True):  # interleave so machine noise hits both alike
+                    timings[macros].append(build_once(root, macros))
+            with_m = statistics.median(timings[True])
+            without = statistics.median(timings[False])
+            rows.append((n, without, with_m))
+            print(
+                f"N={n:5d}  without macros {without:7.2f} s   with macros {with_m:7.2f} s   "
+                f"ratio {with_m / without:5.3f}   per page {1000 * with_m / n:6.1f} ms "
+                f"(median of {args.repeat})",
+                flush=True,
+            )
+    if len(rows) > 1:
+        (n0, _, t0), (n1, _, t1) = rows[0], rows[-1]
+        print(
+            f"growth: N x{n1 / n0:.0f} -> time x{t1 / t0:.2f} "
+            f"(per-page cost ratio {(t1 / n1) / (t0 / n0):.2f}; 1.00 = linear)"
+        )
+    worst = max(w / wo for _, wo, w in rows)
+    print(f"macro overhead: worst ratio {worst:.3f} (target <= 1.10)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
