@@ -49,7 +49,7 @@ plugins:
 """
 MACROS_PLUGIN = """\
   - macros:
-      module_name: macros
+      module_name: {module}
       render_by_default: false
       on_undefined: strict
       on_error_fail: true
@@ -87,10 +87,23 @@ kubectl -n gateway rollout status deploy/gateway-edge --timeout=300s
 """
 
 
+# The same macro names doing nothing: what mkdocs-macros itself costs (it compiles and renders
+# every opted-in page as a Jinja template), so our renderers' own share can be told apart.
+NULL_MACROS = """\
+def define_env(env):
+    env.macro(lambda: "", "page_header")
+    env.macro(lambda n=5, area=None: "", "recent_activity")
+"""
+
+VARIANTS = {"none": "without macros", "null": "plugin only", "kb": "with macros"}
+
+
 def generate(root: Path, n: int) -> None:
     """Write a synthetic knowledge base with `n` pages under `root`."""
     (root / "docs/devops").mkdir(parents=True)
     shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "nullmacros").mkdir()
+    (root / "nullmacros/__init__.py").write_text(NULL_MACROS)
     (root / "pyproject.toml").write_text("[project]\nname = 'scale'\nversion = '0'\n")
     owners = yaml.safe_load((ROOT / "docs/devops/owners.yml").read_text(encoding="utf-8"))
     (root / "docs/devops/owners.yml").write_text(yaml.safe_dump(owners))
@@ -133,16 +146,22 @@ def generate(root: Path, n: int) -> None:
     )
 
 
-def build_once(root: Path, macros: bool) -> float:
+def build_once(root: Path, variant: str) -> float:
     """Seconds for one in-process `mkdocs build` (config loading included)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    (root / "mkdocs.yml").write_text(MKDOCS.format(macros=MACROS_PLUGIN if macros else ""))
+    plugin = {
+        "none": "",
+        "null": MACROS_PLUGIN.format(module="nullmacros"),
+        "kb": MACROS_PLUGIN.format(module="macros"),
+    }[variant]
+    (root / "mkdocs.yml").write_text(MKDOCS.format(macros=plugin))
     site = root / "site"
     shutil.rmtree(site, ignore_errors=True)
-    # macros/ must be importable fresh each time, as in a new mkdocs process.
-    for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
+    # The macros module is imported fresh each time, as in a new mkdocs process (the kb package
+    # stays imported, as it would in `mkdocs serve`).
+    for name in [m for m in sys.modules if m.split(".")[0] in {"macros", "nullmacros"}]:
         del sys.modules[name]
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
@@ -164,25 +183,27 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix=f"kb-scale-{n}-") as tmp:
             root = Path(tmp)
             generate(root, n)
-            build_once(root, macros=True)  # warm caches (imports, Material templates)
-            timings = {True: [], False: []}
+            build_once(root, "kb")  # warm caches (imports, Material templates)
+            timings: dict[str, list[float]] = {v: [] for v in VARIANTS}
             for _ in range(args.repeat):
-                for macros in (False, True):  # interleave so machine noise hits both alike
-                    timings[macros].append(build_once(root, macros))
-            with_m = statistics.median(timings[True])
-            without = statistics.median(timings[False])
+                for variant in VARIANTS:  # interleaved so machine noise hits all alike
+                    timings[variant].append(build_once(root, variant))
+            med = {v: statistics.median(t) for v, t in timings.items()}
+            without, null, with_m = med["none"], med["null"], med["kb"]
             rows.append((n, without, with_m))
             print(
-                f"N={n:5d}  without macros {without:7.2f} s   with macros {with_m:7.2f} s   "
-                f"ratio {with_m / without:5.3f}   per page {1000 * with_m / n:6.1f} ms "
+                f"N={n:5d}  without macros {without:7.2f} s   plugin only {null:7.2f} s   "
+                f"with macros {with_m:7.2f} s   ratio {with_m / without:5.3f} "
+                f"(plugin {null / without:5.3f}, our renderers {with_m / null:5.3f})   "
+                f"macro cost per page {1000 * (with_m - without) / n:5.2f} ms "
                 f"(median of {args.repeat})",
                 flush=True,
             )
     if len(rows) > 1:
-        (n0, _, t0), (n1, _, t1) = rows[0], rows[-1]
+        (n0, b0, t0), (n1, b1, t1) = rows[0], rows[-1]
         print(
-            f"growth: N x{n1 / n0:.0f} -> time x{t1 / t0:.2f} "
-            f"(per-page cost ratio {(t1 / n1) / (t0 / n0):.2f}; 1.00 = linear)"
+            f"growth: N x{n1 / n0:.0f} -> build x{t1 / t0:.2f}, macro cost x"
+            f"{(t1 - b1) / (t0 - b0):.2f} (1 = constant, {n1 / n0:.0f} = linear)"
         )
     worst = max(w / wo for _, wo, w in rows)
     print(f"macro overhead: worst ratio {worst:.3f} (target <= 1.10)")
