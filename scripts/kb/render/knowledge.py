@@ -205,15 +205,19 @@ def open_work(ctx: RenderContext) -> str:
 
 
 def _log_entries(ctx: RenderContext):
-    entries, problems = load_log(ctx.repo)
-    if problems:
-        raise DataError(problems)
-    used: set[str] = set()
-    anchored = []
-    for entry in entries:
-        heading = f"{entry.date.isoformat()} — {entry.title}"
-        anchored.append((entry, unique(slugify(heading, "-"), used)))
-    return anchored
+    """Log entries with their heading anchors, computed once per build (pages call this often)."""
+
+    def _anchored():
+        entries, problems = load_log(ctx.repo)
+        if problems:
+            raise DataError(problems)
+        used: set[str] = set()
+        return [
+            (entry, unique(slugify(f"{entry.date.isoformat()} — {entry.title}", "-"), used))
+            for entry in entries
+        ]
+
+    return ctx.repo.memo("activity_anchors", _anchored)
 
 
 @macro
