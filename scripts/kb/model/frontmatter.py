@@ -37,25 +37,39 @@ class FrontMatter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = Field(min_length=1)
-    kind: Kind
-    owner: str = Field(pattern=r"^@[a-z0-9][a-z0-9-]*$")
-    status: Literal["draft", "active", "deprecated"]
-    last_reviewed: dt.date
-    review_every: str
-    lifecycle: Stage | list[Stage] | None = None
-    tags: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)
-    # Runbooks only.
-    alert: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
-    service: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
-    severity: Literal["page", "ticket"] | None = None
-    # Keys read by MkDocs, mkdocs-macros and Material.
-    render_macros: bool = False
-    hide: list[Literal["navigation", "toc", "footer", "tags", "feedback", "path"]] = Field(
-        default_factory=list
+    title: str = Field(min_length=1, description="Page title as readers see it; plain text")
+    kind: Kind = Field(description="What the page is; decides which other keys are required")
+    owner: str = Field(
+        pattern=r"^@[a-z0-9][a-z0-9-]*$", description="Owning team, a handle from owners.yml"
     )
-    description: str | None = None
+    status: Literal["draft", "active", "deprecated"] = Field(
+        description="draft (not for production use yet), active, or deprecated (kept for history)"
+    )
+    last_reviewed: dt.date = Field(description="Date of the last review, YYYY-MM-DD")
+    review_every: str = Field(description="Review period: a number and d, w, m (30 d) or y")
+    lifecycle: Stage | list[Stage] | None = Field(
+        default=None, description="Lifecycle stage(s) the page serves"
+    )
+    tags: list[str] = Field(default_factory=list, description="Tags shown on the tags page")
+    sources: list[str] = Field(
+        default_factory=list, description="Reference ids (third_party/references) the page rests on"
+    )
+    # Runbooks only.
+    alert: str | None = Field(
+        default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="Alert the runbook answers"
+    )
+    service: str | None = Field(
+        default=None, pattern=r"^[a-z][a-z0-9-]*$", description="Service the alert belongs to"
+    )
+    severity: Literal["page", "ticket"] | None = Field(
+        default=None, description="page (wake someone) or ticket (next working day)"
+    )
+    # Keys read by MkDocs, mkdocs-macros and Material.
+    render_macros: bool = Field(default=False, description="Opt the page in to macros")
+    hide: list[Literal["navigation", "toc", "footer", "tags", "feedback", "path"]] = Field(
+        default_factory=list, description="Material page parts to hide"
+    )
+    description: str | None = Field(default=None, description="Meta description for search")
 
     @field_validator("title", "description")
     @classmethod
@@ -123,3 +137,13 @@ class FrontMatter(BaseModel):
 def json_schema() -> dict:
     """The front matter schema as JSON Schema, for editors and the docs."""
     return FrontMatter.model_json_schema()
+
+
+#: Keys each kind requires beyond the ones every page needs (enforced in `_per_kind`).
+REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
+    "runbook": ("alert", "service", "severity"),
+    "playbook": ("lifecycle", "sources (when active)"),
+    "standard": ("sources (when active)",),
+    "sop": ("sources (when active)",),
+}
+ALWAYS_REQUIRED = ("title", "kind", "owner", "status", "last_reviewed", "review_every")

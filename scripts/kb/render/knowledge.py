@@ -255,3 +255,51 @@ def inventory(ctx: RenderContext) -> str:
         raise DataError(Problem(INVENTORY_DATA, 1, "inventory data not found; run kb inventory"))
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return render("inventory.md.j2", data=data, source=INVENTORY_DATA)
+
+
+@macro
+def front_matter_schema(ctx: RenderContext) -> str:
+    """The front matter keys: type, which kinds require them, what they mean (from the model)."""
+    from kb.model.frontmatter import ALWAYS_REQUIRED, KINDS, REQUIRED_BY_KIND, FrontMatter
+
+    rows = []
+    for name, field in FrontMatter.model_fields.items():
+        required = [
+            kind
+            for kind, keys in REQUIRED_BY_KIND.items()
+            if any(k.split(" ")[0] == name for k in keys)
+        ]
+        rows.append(
+            {
+                "name": name,
+                "type": _type_name(field.annotation),
+                "required": "every page"
+                if name in ALWAYS_REQUIRED
+                else ", ".join(required) or "no",
+                "description": field.description or "",
+            }
+        )
+    return render(
+        "front_matter_schema.md.j2",
+        rows=rows,
+        kinds=KINDS,
+        source="scripts/kb/model/frontmatter.py",
+    )
+
+
+def _type_name(annotation: object) -> str:
+    """A reader's name for a type: `date`, `list of text`, `one of a, b` and so on."""
+    import datetime as dt
+    import types
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        parts = [_type_name(a) for a in args if a is not type(None)]
+        return " or ".join(parts)
+    if origin is list:
+        return f"list of {_type_name(args[0])}" if args else "list"
+    names = {str: "text", bool: "true/false", int: "integer", dt.date: "date"}
+    return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
