@@ -7,8 +7,6 @@
 #   record.sh status ID STATE [DESCRIPTION]     add a status: in_progress, success, failure, error
 set -euo pipefail
 
-run_url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
-
 create() {
   local payload="$1" description="$2" production=false
   [[ "$TARGET_ENV" == production ]] && production=true
@@ -21,6 +19,7 @@ create() {
 
 status() {
   local id="$1" state="$2" description="${3:-}"
+  local run_url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
   gh api -X POST "repos/$GITHUB_REPOSITORY/deployments/$id/statuses" -f state="$state" \
     -f log_url="$run_url" -f environment_url="$BASE_URL" -f description="$description" >/dev/null
 }
