@@ -28,7 +28,12 @@ def define_env(env: Any) -> None:
         src = page.file.src_uri if page is not None else ""
         meta = dict(page.meta) if page is not None and page.meta else {}
         return RenderContext(
-            repo=repo, page_src=src, page_meta=meta, site_url=site_url, repo_url=repo_url
+            repo=repo,
+            page_src=src,
+            page_meta=meta,
+            site_url=site_url,
+            repo_url=repo_url,
+            page_url=page.url if page is not None else None,
         )
 
     for name, fn in load_all().items():

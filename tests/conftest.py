@@ -175,3 +175,12 @@ def repo_copy(tmp_path: Path) -> Path:
     target = tmp_path / "repo"
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
+
+
+@pytest.fixture
+def mini_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A minimal valid knowledge base (tests/model/conftest.py); build date pinned to 2026-11-24."""
+    from tests.model.conftest import make_mini_repo
+
+    monkeypatch.setenv("KB_TODAY", "2026-11-24")
+    return make_mini_repo(tmp_path / "kb")

@@ -6,7 +6,6 @@ import shutil
 import textwrap
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.conftest import ROOT
@@ -74,6 +73,11 @@ site_name: Test KB
 site_url: https://kb.example.org/
 repo_url: https://github.com/example/kb
 strict: true
+validation:
+  omitted_files: warn
+  absolute_links: warn
+  unrecognized_links: warn
+  anchors: warn
 theme:
   name: material
 plugins:
@@ -129,10 +133,3 @@ def make_mini_repo(root: Path) -> MiniRepo:
         "last_reviewed: 2026-11-24\nreview_every: 90d\n---\n\n# Home\n",
     )
     return repo
-
-
-@pytest.fixture
-def mini_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MiniRepo:
-    """A minimal valid knowledge base; the build date is pinned to 2026-11-24."""
-    monkeypatch.setenv("KB_TODAY", "2026-11-24")
-    return make_mini_repo(tmp_path / "kb")

@@ -25,7 +25,7 @@ def test_broken_link_fails_the_build(mini_repo: MiniRepo, tmp_path: Path) -> Non
     result = mkdocs_build(mini_repo.root / "mkdocs.yml", tmp_path / "out")
     assert result.returncode == 1
     assert "contains a link 'missing.md', but the target is not found" in result.stderr
-    assert "Aborted with 1 warnings in strict mode!" in result.stderr
+    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
 
 
 def test_broken_anchor_fails_the_build(mini_repo: MiniRepo, tmp_path: Path) -> None:

@@ -38,10 +38,7 @@ class Page:
     @property
     def url(self) -> str:
         """The page's URL relative to the site root (MkDocs directory URLs)."""
-        stem = self.src[: -len(".md")]
-        if stem in {"index", "README"} or stem.endswith(("/index", "/README")):
-            stem = stem.rsplit("/", 1)[0] if "/" in stem else ""
-        return f"{stem}/" if stem else ""
+        return src_to_url(self.src)
 
     def headings(self) -> list[Heading]:
         """Markdown ATX headings outside fenced code, with file line numbers."""
@@ -54,6 +51,14 @@ class Page:
             if match:
                 found.append(Heading(len(match[1]), match[2], self.body_line + offset))
         return found
+
+
+def src_to_url(src: str) -> str:
+    """The URL MkDocs (use_directory_urls) gives the page at `src` under docs/, e.g. `a/b/`."""
+    stem = src[: -len(".md")] if src.endswith(".md") else src
+    if stem in {"index", "README"} or stem.endswith(("/index", "/README")):
+        stem = stem.rsplit("/", 1)[0] if "/" in stem else ""
+    return f"{stem}/" if stem else ""
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str, int, list[Problem]]:

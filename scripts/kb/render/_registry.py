@@ -27,6 +27,7 @@ class RenderContext:
     page_meta: dict[str, Any] = field(default_factory=dict)
     site_url: str = ""
     repo_url: str = ""
+    page_url: str | None = None  # MkDocs' URL of the page; derived from page_src when None
 
     @property
     def page_path(self) -> str:
@@ -39,6 +40,23 @@ class RenderContext:
 
         here = posixpath.dirname(self.page_src)
         rel = posixpath.relpath(target_src, here or ".")
+        return f"{rel}#{anchor}" if anchor else rel
+
+    def url_to(self, target_src: str, anchor: str = "") -> str:
+        """A relative URL from this page's built HTML to `target_src`'s, for raw HTML output.
+
+        Markdown links are cheaper to write but costlier to build (md_in_html, link
+        rewriting); the per-page header uses raw HTML, so it needs the final URL.
+        """
+        from mkdocs.utils import get_relative_url
+
+        from kb.model.pages import src_to_url
+
+        here = self.page_url if self.page_url is not None else src_to_url(self.page_src)
+        rel = get_relative_url(src_to_url(target_src) or "./", here or "./")
+        rel = rel if rel.endswith("/") or rel == "." else rel + "/"
+        if rel == ".":
+            rel = "./"
         return f"{rel}#{anchor}" if anchor else rel
 
 
