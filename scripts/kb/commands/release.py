@@ -3,6 +3,7 @@
   kb release new v1.4.0 --service gateway          create docs/devops/release/history/<date>-gateway-v1.4.0.md
   kb release check-item v1.4.0 --service gateway pre-main-green [ITEM ...] [--note TEXT]
   kb release skip-item v1.4.0 --service gateway rel-latency-check --reason TEXT
+  kb release reopen-item v1.4.0 --service gateway ITEM   undo a check or a skip
   kb release status v1.4.0 --service gateway       items still open (exit 1 if any)
   kb release complete v1.4.0 --service gateway     mark the record complete (exit 1 if items are open)
   kb release sync-workflows [--check]              copy ci/release/<name>.yml to .github/workflows/release-<name>.yml
