@@ -29,7 +29,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.synced ## Create .venv and install the locked dependencies (uv sync --locked)
 
 .PHONY: serve
-serve: install ## Serve the site with live reload on http://127.0.0.1:8000
+serve: install ## Serve the site with live reload on 127.0.0.1:8000
 	$(RUN) mkdocs serve --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
@@ -65,6 +65,10 @@ security: install ## Run every offline security scanner and log a summary
 .PHONY: bench
 bench: install ## Run the benchmarks and print medians and ratios
 	@for script in benchmarks/*.py; do echo "== $$script"; $(RUN) python $$script; done
+
+.PHONY: doctor
+doctor: ## Check Python, uv, chromium, promtool, amtool, terraform and EXA_API_KEY; print fixes
+	python3 scripts/devx/doctor.py
 
 .PHONY: deps-system
 deps-system: ## Install chromium, promtool and amtool (apt-get, as root on Debian)

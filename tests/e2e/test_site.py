@@ -14,22 +14,27 @@ def test_home_page_loads_without_console_errors(page, site_url: str, artifacts_d
     page.goto(site_url)
     page.wait_for_load_state("networkidle")
     assert page.title().startswith("Plasma Engine DevOps")
-    assert page.locator("h1").first.inner_text() == "Plasma Engine DevOps knowledge base"
+    assert (
+        page.locator("h1").first.inner_text().rstrip("¶") == "Plasma Engine DevOps knowledge base"
+    )
     assert page.get_by_text("Owned by").first.is_visible()
     page.screenshot(path=str(artifacts_dir / "home.png"), full_page=True)
-    assert page.errors == []
+    # Material asks api.github.com for the repository's stars; offline that request fails, which
+    # is not an error of the site. Anything else (a script error, a missing local asset) is.
+    local_errors = [e for e in page.errors if "api.github.com" not in e]
+    assert local_errors == []
 
 
 def test_search_lists_the_expected_page(page, site_url: str) -> None:
     page.goto(site_url)
-    page.locator("label.md-header__button[for='__search']").click()
-    box = page.locator("input.md-search__input")
-    box.fill("escalation")
+    from tests.e2e.test_journeys import open_search
+
+    open_search(page, "escalation")
     result = page.locator(".md-search-result__item a").filter(has_text="Owners and escalation")
     result.first.wait_for(state="visible", timeout=15000)
     result.first.click()
     page.wait_for_url(re.compile(r"devops/owners/"))
-    assert page.locator("h1").first.inner_text() == "Owners and escalation"
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "Owners and escalation"
 
 
 def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:

@@ -190,7 +190,7 @@ def build(
         mirror.last_change = previous.last_change
     review = review_items(mirror, read_explanations(repo.root))
     files = render_files(mirror)
-    files[CHANGES_PAGE] = render_changes_page(mirror, review)
+    files[CHANGES_PAGE] = render_changes_page(mirror, review).rstrip("\n") + "\n"
     changed = [
         rel
         for rel, text in files.items()

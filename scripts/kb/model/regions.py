@@ -29,7 +29,7 @@ def make_targets(repo: Repository) -> str:
         match = _TARGET.match(line)
         if match:
             rows.append(f"| `make {match['target']}` | {match['help'].strip()} |")
-    return "\n".join(rows)
+    return "\n" + "\n".join(rows) + "\n"  # blank lines around the table, as Markdown lint wants
 
 
 GENERATORS: dict[str, Callable[[Repository], str]] = {"make-targets": make_targets}
