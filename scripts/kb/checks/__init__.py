@@ -24,6 +24,17 @@ def check(fn: Check) -> Check:
     return fn
 
 
+def owner_handles(repo: Repository) -> set[str] | None:
+    """The registry's team handles, or None when the registry is broken (its own check says so)."""
+    from kb.model import DataError
+    from kb.model.owners import load_owners
+
+    try:
+        return set(load_owners(repo))
+    except DataError:
+        return None
+
+
 def load_all() -> dict[str, Check]:
     """Import every check module so its checks register, and return the registry."""
     for info in pkgutil.iter_modules(__path__):

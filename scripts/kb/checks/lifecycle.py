@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kb.checks import check
+from kb.checks import check, owner_handles
 from kb.model import DataError, Problem, Repository
 from kb.model.backlog import load_backlog
 from kb.model.kpis import KPIS_FILE, load_kpis
-from kb.model.owners import load_owners
 from kb.model.references import load_references
-
-
-def _handles(repo: Repository) -> set[str] | None:
-    try:
-        return set(load_owners(repo))
-    except DataError:
-        return None  # the owners check reports it
 
 
 @check
@@ -26,7 +18,7 @@ def lifecycle_kpis(repo: Repository) -> Iterable[Problem]:
         data = load_kpis(repo)
     except DataError as exc:
         return exc.problems
-    owners = _handles(repo)
+    owners = owner_handles(repo)
     records, _ = load_references(repo)
     problems = []
     for kpi in data.metrics:
@@ -50,7 +42,7 @@ def lifecycle_backlog(repo: Repository) -> Iterable[Problem]:
         backlog = load_backlog(repo)
     except DataError as exc:
         return exc.problems
-    owners = _handles(repo)
+    owners = owner_handles(repo)
     if owners is None:
         return []
     return [

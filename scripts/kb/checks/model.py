@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from kb.checks import check
+from kb.checks import check, owner_handles
 from kb.model import DataError, Problem, Repository
 from kb.model._yaml import line_of
 from kb.model.activity import load_log
@@ -13,13 +13,6 @@ from kb.model.owners import OWNERS_FILE, load_owners
 from kb.model.pages import load_pages
 from kb.model.references import load_references
 from kb.model.todos import load_todos
-
-
-def _handles(repo: Repository) -> set[str] | None:
-    try:
-        return set(load_owners(repo))
-    except DataError:
-        return None  # reported by the owners check
 
 
 @check
@@ -34,7 +27,7 @@ def owners(repo: Repository) -> Iterator[Problem]:
 @check
 def pages(repo: Repository) -> Iterator[Problem]:
     """Front matter of every page: schema, owner in the registry, dates, cited sources."""
-    handles = _handles(repo)
+    handles = owner_handles(repo)
     records, broken = load_references(repo)
     # A record that exists but is invalid is reported once, by the references check.
     known = set(records) | {PurePosixPath(p.path).stem for p in broken}
@@ -86,7 +79,7 @@ def todos(repo: Repository) -> Iterator[Problem]:
     """Every TODO follows the grammar and names a team from the registry."""
     found, problems = load_todos(repo)
     yield from problems
-    handles = _handles(repo)
+    handles = owner_handles(repo)
     if handles is None:
         return
     for todo in found:
@@ -101,7 +94,7 @@ def activity_log(repo: Repository) -> Iterator[Problem]:
     """The activity log follows its grammar, oldest entry first, owners in the registry."""
     entries, problems = load_log(repo)
     yield from problems
-    handles = _handles(repo)
+    handles = owner_handles(repo)
     for entry in entries:
         if handles is not None and entry.owner not in handles:
             yield Problem(

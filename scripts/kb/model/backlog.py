@@ -7,7 +7,6 @@ a stored score that disagrees, so nobody can bump an item by editing the number 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,10 +96,4 @@ def parse_backlog(text: str, path: str) -> Backlog:
 def load_backlog(repo: Repository) -> Backlog:
     """The backlog of `repo`, parsed once per repository. Raises DataError."""
 
-    def _load() -> Backlog:
-        file = Path(repo.root, BACKLOG_FILE)
-        if not file.is_file():
-            raise DataError(Problem(BACKLOG_FILE, 1, "file not found"))
-        return parse_backlog(file.read_text(encoding="utf-8"), BACKLOG_FILE)
-
-    return repo.memo("backlog", _load)
+    return repo.parse_file(BACKLOG_FILE, parse_backlog)

@@ -8,7 +8,6 @@ with the objective it was derived from.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -208,10 +207,4 @@ def _duplicates(data: _yaml.LineDict, key: str, path: str) -> list[Problem]:
 def load_kpis(repo: Repository) -> KpiFile:
     """kpis.yml of `repo`, parsed once per repository. Raises DataError."""
 
-    def _load() -> KpiFile:
-        file = Path(repo.root, KPIS_FILE)
-        if not file.is_file():
-            raise DataError(Problem(KPIS_FILE, 1, "file not found"))
-        return parse_kpis(file.read_text(encoding="utf-8"), KPIS_FILE)
-
-    return repo.memo("kpis", _load)
+    return repo.parse_file(KPIS_FILE, parse_kpis)

@@ -173,13 +173,9 @@ def parse_catalogue(text: str, path: str, known: dict[str, Target]) -> Catalogue
 def load_catalogue(repo: Repository) -> Catalogue:
     """checklists.yml of `repo`, parsed once. Raises DataError."""
 
-    def _load() -> Catalogue:
-        file = Path(repo.root, CHECKLISTS_FILE)
-        if not file.is_file():
-            raise DataError(Problem(CHECKLISTS_FILE, 1, "file not found"))
-        return parse_catalogue(file.read_text(encoding="utf-8"), CHECKLISTS_FILE, targets(repo))
-
-    return repo.memo("release-catalogue", _load)
+    return repo.parse_file(
+        CHECKLISTS_FILE, lambda text, path: parse_catalogue(text, path, targets(repo))
+    )
 
 
 # --- instances ------------------------------------------------------------------------------

@@ -51,6 +51,22 @@ class Repository:
         except ValueError:
             return p.as_posix()
 
+    def parse_file(self, rel: str, parse: Callable[[str, str], T]) -> T:
+        """`parse(text, rel)` of the data file `rel`, once per repository.
+
+        Raises DataError (`rel:1: file not found`) when the file is missing, and whatever
+        `parse` raises for bad content.
+        """
+        from kb.model._errors import DataError, Problem
+
+        def _load() -> T:
+            path = self.root / rel
+            if not path.is_file():
+                raise DataError(Problem(rel, 1, "file not found"))
+            return parse(path.read_text(encoding="utf-8"), rel)
+
+        return self.memo(f"file:{rel}", _load)
+
     def memo(self, key: str, factory: Callable[[], T]) -> T:
         """Return the cached value for `key`, computing it with `factory()` the first time."""
         if key not in self._memo:
