@@ -39,16 +39,25 @@ def _summary(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_no_serious_or_critical_violations(
-    page, site_url: str, axe, artifacts_dir: Path, kind: str
+    browser, site_url: str, axe, artifacts_dir: Path, kind: str, scheme: str
 ) -> None:
+    # The first palette follows the system preference, so the browser's colour scheme picks
+    # Material's default (light) or slate (dark) palette.
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     page.goto(site_url + PAGES[kind])
     page.wait_for_load_state("networkidle")
+    expected = {"light": "default", "dark": "slate"}[scheme]
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
     violations = axe.run(page).response["violations"]
-    (artifacts_dir / f"axe-{kind}.txt").write_text(_summary(violations) + "\n", encoding="utf-8")
+    context.close()
+    report = artifacts_dir / f"axe-{kind}-{scheme}.txt"
+    report.write_text(_summary(violations) + "\n", encoding="utf-8")
     blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{PAGES[kind] or 'home'}:\n{_summary(blocking)}"
+    assert not blocking, f"{PAGES[kind] or 'home'} ({scheme}):\n{_summary(blocking)}"
 
 
 def test_the_audit_catches_a_violation(page, site_url: str, axe) -> None:
