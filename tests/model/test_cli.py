@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -192,6 +193,11 @@ def test_inventory_writes_data_and_check_detects_staleness(mini_repo: MiniRepo, 
     assert run(mini_repo, "inventory", "--check") == 0
     data = (root / "docs/devops/inventory.yml").read_text()
     assert "path: mkdocs.yml" in data and "kind: yaml" in data
+    # Commit dates alone never make it stale (they move with every commit).
+    dated = re.sub(r"last_commit: '?\d{4}-\d{2}-\d{2}'?", "last_commit: '2000-01-01'", data)
+    assert dated != data
+    (root / "docs/devops/inventory.yml").write_text(dated)
+    assert run(mini_repo, "inventory", "--check") == 0
     # Changing a tracked file makes the data stale again.
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text() + "# more\n")
     assert run(mini_repo, "inventory", "--check") == 1

@@ -1,7 +1,8 @@
 """Write the repository inventory (docs/devops/inventory.yml) for the Inventory page.
 
 Lists every tracked file grouped by top-level folder with kind, size and last commit date.
---check exits 1 when the committed data is stale, writing nothing.
+--check exits 1 when the stored data lists other files, kinds or sizes (commit dates alone do
+not make it stale), writing nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kb.model._io import write_atomic
-from kb.model.inventory import INVENTORY_FILE, compute, dump
+from kb.model.inventory import INVENTORY_FILE, compute, dump, is_stale
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         print(text, end="")
         return 0
     if args.check:
-        if current != text:
+        if is_stale(args.repo, current):
             print(f"{INVENTORY_FILE}:1: inventory is stale; run kb inventory", file=sys.stderr)
             return 1
         return 0

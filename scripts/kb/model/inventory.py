@@ -93,7 +93,9 @@ def compute(repo: Repository) -> dict:
                 "path": path,
                 "kind": kind_of(path),
                 "size": size,
-                "last_commit": dates.get(path, "uncommitted"),
+                # A change not committed yet will be committed on about the build date; using
+                # it keeps `kb inventory` before a commit from needing a second run after it.
+                "last_commit": dates.get(path, repo.today.isoformat()),
             }
         )
     return {
@@ -111,6 +113,25 @@ class _IndentedDumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+
+def is_stale(repo: Repository, text: str | None) -> bool:
+    """Whether the stored inventory `text` lists other files, kinds or sizes than the tree now.
+
+    Commit dates are left out of the comparison: they change whenever anything is committed, so a
+    check on them would fail every pull request until someone regenerated the file after merging.
+    """
+    if text is None:
+        return True
+
+    def shape(data: dict) -> list:
+        return [(f["path"], f["kind"], f["size"]) for d in data["folders"] for f in d["files"]]
+
+    try:
+        stored = yaml.safe_load(text)
+        return shape(stored) != shape(compute(repo))
+    except (yaml.YAMLError, KeyError, TypeError):
+        return True
 
 
 def dump(data: dict) -> str:
