@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kb.checks import check
-from kb.model import DataError, Problem, Repository
+from kb.model import DataError, Problem, Repository, _yaml
 
 SOURCES_FILE = "third_party/references/sources.yaml"
 EXPLANATIONS_FILE = "docs/exa/explanations.yaml"
@@ -38,19 +38,11 @@ def exa_explanations(repo: Repository) -> Iterator[Problem]:
     except DataError as exc:
         yield from exc.problems
         return
-    lines = _key_lines(Path(repo.root, EXPLANATIONS_FILE))
+    text = Path(repo.root, EXPLANATIONS_FILE).read_text(encoding="utf-8")
+    lines = getattr(_yaml.load(text, EXPLANATIONS_FILE), "lines", {})
     for key in sorted(orphan_explanations(mirror, explanations)):
         yield Problem(
             EXPLANATIONS_FILE,
             lines.get(key, 1),
             f"explanation '{key}' names no field in the mirror; remove or rename it",
         )
-
-
-def _key_lines(path: Path) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.endswith(":") and not line.startswith(" " * 4):
-            lines.setdefault(stripped[:-1].strip("'\""), number)
-    return lines

@@ -134,11 +134,6 @@ class FrontMatter(BaseModel):
         return (today - self.review_due()).days
 
 
-def json_schema() -> dict:
-    """The front matter schema as JSON Schema, for editors and the docs."""
-    return FrontMatter.model_json_schema()
-
-
 #: Keys each kind requires beyond the ones every page needs (enforced in `_per_kind`).
 REQUIRED_BY_KIND: dict[str, tuple[str, ...]] = {
     "runbook": ("alert", "service", "severity"),

@@ -76,7 +76,7 @@ def scan_text(text: str, path: str) -> tuple[list[Todo], list[Problem]]:
                 continue
             candidates = _markdown_candidates(line, in_comment)
             in_comment = _still_in_comment(line, in_comment)
-            visible = _visible_part(line, in_comment)
+            visible = _visible_part(line)
             if "TODO(" in re.sub(r"`[^`]*`", "", visible):
                 problems.append(
                     Problem(
@@ -147,7 +147,7 @@ def _still_in_comment(line: str, in_comment: bool) -> bool:
     return state
 
 
-def _visible_part(line: str, in_comment_after: bool) -> str:
+def _visible_part(line: str) -> str:
     text = re.sub(r"<!--.*?-->", "", line)
     text = re.sub(r"<!--.*$", "", text)
     return re.sub(r"^.*?-->", "", text) if "-->" in text else text
