@@ -10,8 +10,8 @@ import pytest
 from kb.cli import main
 from kb.model import DataError, Repository
 from kb.model.shared_values import SHARED_FILE, find_contradictions, load_shared
-from kb.render.shared import shared
 from kb.render._registry import RenderContext
+from kb.render.shared import shared
 from tests.conftest import ROOT
 
 

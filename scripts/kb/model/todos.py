@@ -189,6 +189,37 @@ def load_todos(repo: Repository) -> tuple[list[Todo], list[Problem]]:
             found, bad = scan_text(text, rel)
             todos.extend(found)
             problems.extend(bad)
-        return sorted(todos), sorted(problems)
+        found, bad = _assumption_notes(repo)
+        return sorted(todos + found), sorted(problems + bad)
 
     return repo.memo("todos", _load)
+
+
+def _assumption_notes(repo: Repository) -> tuple[list[Todo], list[Problem]]:
+    """Each visible assumption note on a page, as work for its owner (unknown ids are the check's)."""
+    from kb.model._errors import DataError
+    from kb.model.assumptions import load_assumptions, uses
+
+    try:
+        known = load_assumptions(repo)
+    except DataError as exc:
+        return [], exc.problems
+    todos = []
+    for file in sorted(repo.docs.rglob("*.md")):
+        text = file.read_text(encoding="utf-8")
+        if "assumption(" not in text:
+            continue
+        for line, assumption_id in uses(text):
+            item = known.get(assumption_id)
+            if item is not None:
+                todos.append(
+                    Todo(
+                        repo.rel(file),
+                        line,
+                        item.owner,
+                        f"confirm the assumption: {item.title}",
+                        item.confirm_when,
+                        item.ticket,
+                    )
+                )
+    return todos, []
