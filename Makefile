@@ -71,14 +71,14 @@ doctor: ## Check Python, uv, chromium, promtool, amtool, terraform and EXA_API_K
 	python3 scripts/devx/doctor.py
 
 .PHONY: deps-system
-deps-system: ## Install chromium, promtool and amtool (apt-get, as root on Debian)
+deps-system: ## Install chromium, promtool, amtool and blackbox_exporter (apt-get, as root on Debian)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-	    chromium prometheus prometheus-alertmanager; \
+	    chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter; \
 	else \
 	  echo "Install these, then re-run make test:"; \
-	  echo "  Debian/Ubuntu: sudo apt-get install chromium prometheus prometheus-alertmanager"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter"; \
 	  echo "  macOS:         brew install --cask chromium && brew install prometheus alertmanager"; \
 	  echo "  Or point CHROMIUM at any Chromium/Chrome binary (tests read \$$CHROMIUM)."; \
 	fi

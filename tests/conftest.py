@@ -40,6 +40,7 @@ _INSTALL_HINT = {
     "chromium": "apt-get install chromium (or set CHROMIUM=/path/to/chrome); see `make deps-system`",
     "promtool": "apt-get install prometheus; see `make deps-system`",
     "amtool": "apt-get install prometheus-alertmanager; see `make deps-system`",
+    "prometheus-blackbox-exporter": "apt-get install prometheus-blackbox-exporter; see `make deps-system`",
     "terraform": "install Terraform >= 1.11 from HashiCorp",
 }
 

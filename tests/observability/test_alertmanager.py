@@ -18,6 +18,7 @@ SLACK = {
     "gateway-team": "slack-gateway",
     "data-team": "slack-data",
     "platform-team": "slack-platform",
+    "sre-team": "slack-sre",  # SRE's alerts fall through to the default receiver
 }
 PAGERDUTY = {
     "gateway-team": "pagerduty-gateway",
@@ -91,9 +92,25 @@ def test_every_alert_rule_routes_to_its_team() -> None:
     for alert in load_rules(Repository(ROOT)).or_raise().alerts:
         got = routes(amtool, {"alertname": alert.name, **alert.labels}).split(",")
         want = [SLACK[alert.team]]
-        if alert.severity == "page":
+        if alert.severity == "heartbeat":
+            want = ["heartbeat"]
+        elif alert.severity == "page":
             want.insert(0, PAGERDUTY[alert.team])
         assert got == want, alert.name
+
+
+def test_the_heartbeat_reaches_the_checker_every_minute_and_nothing_else() -> None:
+    amtool = require_tool("amtool")
+    labels = {"alertname": "Watchdog", "severity": "heartbeat", "service": "monitoring"}
+    assert routes(amtool, {**labels, "team": "sre-team"}) == "heartbeat"
+    route = next(
+        r
+        for r in yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["route"]["routes"]
+        if r["receiver"] == "heartbeat"
+    )
+    assert route["repeat_interval"] == "1m" and not route.get("continue", False)
+    # Another alert that merely claims the heartbeat severity is not swallowed by that route.
+    assert routes(amtool, {"alertname": "Other", "severity": "heartbeat"}) == "slack-sre"
 
 
 def test_secrets_are_read_from_files_never_inline() -> None:
@@ -102,6 +119,9 @@ def test_secrets_are_read_from_files_never_inline() -> None:
         for pd in receiver.get("pagerduty_configs", []):
             assert "routing_key" not in pd and "service_key" not in pd, receiver["name"]
             assert pd["routing_key_file"].startswith("/etc/alertmanager/secrets/")
+        for hook in receiver.get("webhook_configs", []):
+            credentials = hook["http_config"]["authorization"]["credentials_file"]
+            assert credentials.startswith("/etc/alertmanager/secrets/"), receiver["name"]
         for slack in receiver.get("slack_configs", []):
             assert "api_url" not in slack, receiver["name"]
             assert slack["api_url_file"].startswith("/etc/alertmanager/secrets/")

@@ -24,7 +24,7 @@ RUNBOOKS_DIR = "docs/devops/runbooks"
 RUNBOOK_SECTIONS = ("Meaning", "Impact", "Diagnosis", "Mitigation", "Escalation", "Verification")
 REQUIRED_LABELS = ("severity", "service", "team")
 REQUIRED_ANNOTATIONS = ("summary", "description", "runbook_url")
-SEVERITIES = ("page", "ticket")
+SEVERITIES = ("page", "ticket", "heartbeat")
 _SITE_URL = re.compile(r"^site_url:\s*['\"]?(?P<url>[^'\"\s#]+)", re.MULTILINE)
 
 

@@ -61,8 +61,9 @@ class FrontMatter(BaseModel):
     service: str | None = Field(
         default=None, pattern=r"^[a-z][a-z0-9-]*$", description="Service the alert belongs to"
     )
-    severity: Literal["page", "ticket"] | None = Field(
-        default=None, description="page (wake someone) or ticket (next working day)"
+    severity: Literal["page", "ticket", "heartbeat"] | None = Field(
+        default=None,
+        description="page (wake someone), ticket (next working day) or heartbeat (always firing)",
     )
     # Keys read by MkDocs, mkdocs-macros and Material.
     render_macros: bool = Field(default=False, description="Opt the page in to macros")

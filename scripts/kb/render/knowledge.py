@@ -21,6 +21,8 @@ from kb.render._markup import render
 from kb.render._registry import RenderContext, macro
 
 OWNERS_PAGE = "devops/owners.md"
+#: Linked from every runbook's header: step zero of any runbook is getting access.
+PRODUCTION_ACCESS_PAGE = "devops/incident-response/production-access.md"
 INVENTORY_DATA = "docs/devops/inventory.yml"
 
 
@@ -71,6 +73,7 @@ def page_header(ctx: RenderContext) -> str:
         overdue=overdue if overdue > 0 else 0,
         review_every=meta.review_every,
         kind=meta.kind,
+        access_url=Markup(ctx.url_to(PRODUCTION_ACCESS_PAGE)),  # noqa: S704 - a path we own
     )
 
 
