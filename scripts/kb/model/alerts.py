@@ -239,3 +239,40 @@ def load_runbooks(repo: Repository) -> list[Runbook]:
         return found
 
     return repo.memo("runbooks", _load)
+
+
+PENDING_FILE = "infra/observability/pending-metrics.yml"
+_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+
+
+def pending_alerts(repo: Repository) -> dict[str, str]:
+    """Alerts that cannot fire yet, mapped to the ticket whose metrics they wait for.
+
+    An alert is pending when its expression reads a metric listed in pending-metrics.yml, directly
+    or through recording rules. Raises DataError when the file or the rules are invalid.
+    """
+
+    def _load() -> dict[str, str]:
+        path = repo.root / PENDING_FILE
+        if not path.is_file():
+            return {}
+        data = _yaml.load(path.read_text(encoding="utf-8"), PENDING_FILE) or {}
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise DataError(Problem(PENDING_FILE, 1, "expected 'PE-123: [metric, …]' entries"))
+        waits = {str(m): str(ticket) for ticket, names in data.items() for m in names}
+        rules = load_rules(repo).or_raise()
+        records = {r.name: r.expr for r in rules.records}
+
+        def ticket_of(expr: str, seen: frozenset[str] = frozenset()) -> str | None:
+            for name in _NAME.findall(expr):
+                if name in waits:
+                    return waits[name]
+                if name in records and name not in seen:
+                    found = ticket_of(records[name], seen | {name})
+                    if found:
+                        return found
+            return None
+
+        return {a.name: t for a in rules.alerts if (t := ticket_of(a.expr)) is not None}
+
+    return repo.memo("pending_alerts", _load)

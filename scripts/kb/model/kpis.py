@@ -99,6 +99,24 @@ class Slo(_Strict):
     objective: float = Field(gt=0, lt=100)
     window_days: int = Field(ge=1, le=366)
     owner: str = Field(pattern=_OWNER)
+    #: `proposed`: agreed as a target but with no SLI rule or alert yet; pages must not imply one.
+    status: Literal["active", "proposed"] = "active"
+    #: The recording rule that computes the SLI's error ratio (checked against the rule files).
+    recording_rule: str | None = Field(default=None, pattern=r"^[a-z_:][a-z0-9_:]*$")
+    #: Stop-gap SLI used while the real one has no data (checked against the rule files).
+    stopgap_recording_rule: str | None = Field(default=None, pattern=r"^[a-z_:][a-z0-9_:]*$")
+    #: The burn-rate alerts that implement this SLO (checked against the rule files).
+    alerts: list[str] = Field(default_factory=list)
+    #: Ticket whose metrics the SLI needs before the alerts can fire, e.g. PE-105.
+    pending: str | None = Field(default=None, pattern=r"^PE-\d+$")
+
+    @model_validator(mode="after")
+    def _rules_when_active(self) -> Slo:
+        if self.status == "active" and (self.recording_rule is None or not self.alerts):
+            raise ValueError("an active SLO names its recording_rule and its alerts")
+        if self.status == "proposed" and self.alerts:
+            raise ValueError("a proposed SLO has no alerts; make it active when they exist")
+        return self
 
     @property
     def budget_ratio(self) -> float:

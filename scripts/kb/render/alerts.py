@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.model import DataError, Problem
-from kb.model.alerts import RULES_DIR, RUNBOOKS_DIR, load_rules, load_runbooks
+from kb.model.alerts import RULES_DIR, RUNBOOKS_DIR, load_rules, load_runbooks, pending_alerts
 from kb.model.owners import load_owners
 from kb.render._markup import render
 from kb.render._registry import RenderContext, macro
@@ -46,6 +46,7 @@ def alert_table(ctx: RenderContext, *, service: str | None = None) -> str:
             )
         )
     rows = []
+    pending = pending_alerts(ctx.repo)
     for a in sorted(alerts, key=lambda a: (a.severity != "page", a.name)):
         owner, owner_link = _owner(ctx, a.owner, (a.path, a.line))
         rows.append(
@@ -58,6 +59,7 @@ def alert_table(ctx: RenderContext, *, service: str | None = None) -> str:
                 "summary": a.annotations.get("summary", ""),
                 "runbook": _runbook_link(ctx, a.runbook_file),
                 "rule_url": _rule_url(ctx, a.path, a.line),
+                "pending": pending.get(a.name, ""),
             }
         )
     args = "" if service is None else f"service={service!r}"
@@ -70,6 +72,7 @@ def runbook_matrix(ctx: RenderContext) -> str:
     rules = load_rules(ctx.repo).or_raise()
     runbooks = {rb.path: rb for rb in load_runbooks(ctx.repo)}
     rows, gaps, overdue = [], 0, 0
+    pending = pending_alerts(ctx.repo)
     for a in sorted(rules.alerts, key=lambda a: (a.service, a.severity != "page", a.name)):
         owner, owner_link = _owner(ctx, a.owner, (a.path, a.line))
         rb = runbooks.pop(a.runbook_file, None)
@@ -80,6 +83,7 @@ def runbook_matrix(ctx: RenderContext) -> str:
             "owner_link": owner_link,
             "rule_url": _rule_url(ctx, a.path, a.line),
             "orphan": False,
+            "pending": pending.get(a.name, ""),
             "runbook": "",
             "runbook_title": "",
             "status": "—",
@@ -101,6 +105,7 @@ def runbook_matrix(ctx: RenderContext) -> str:
             "owner_link": "",
             "rule_url": "",
             "orphan": True,
+            "pending": "",
         }
         row.update(_review(ctx, rb))
         rows.append(row)

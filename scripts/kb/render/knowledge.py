@@ -57,6 +57,15 @@ def _source_url(ctx: RenderContext, path: str, line: int | None = None) -> str:
     return f"{base}/blob/main/{path}{anchor}" if base else ""
 
 
+def _pending_ticket(ctx: RenderContext, meta: FrontMatter) -> str:
+    """The ticket a runbook's alert waits for (it cannot fire before), or ''."""
+    if meta.kind != "runbook" or not meta.alert:
+        return ""
+    from kb.model.alerts import pending_alerts
+
+    return pending_alerts(ctx.repo).get(meta.alert, "")
+
+
 @macro
 def page_header(ctx: RenderContext) -> str:
     """Owner (linked), status, last review and next due date; an admonition when overdue."""
@@ -74,6 +83,7 @@ def page_header(ctx: RenderContext) -> str:
         review_every=meta.review_every,
         kind=meta.kind,
         access_url=Markup(ctx.url_to(PRODUCTION_ACCESS_PAGE)),  # noqa: S704 - a path we own
+        pending=_pending_ticket(ctx, meta),
     )
 
 

@@ -79,12 +79,17 @@ def slo_table(ctx: RenderContext) -> str:
                     "rate": _number(alert.burn_rate),
                     "threshold": _percent(alert.error_ratio),
                 }
-                for alert in slo.burn_alerts()
+                for alert in (slo.burn_alerts() if slo.status == "active" else [])
             ],
         }
         for slo in data.slos
     ]
-    return render("kpis_slos.md.j2", slos=slos, source=KPIS_FILE)
+    from kb.model.shared_values import SHARED_FILE, load_shared
+
+    floor = ""
+    if (ctx.repo.root / SHARED_FILE).is_file():
+        floor = load_shared(ctx.repo)["burn-rate-traffic-floor"].text
+    return render("kpis_slos.md.j2", slos=slos, source=KPIS_FILE, floor=floor)
 
 
 @macro
