@@ -235,9 +235,30 @@ def split_commands(text: str, first_line: int) -> tuple[list[ShellCommand], dict
                     if assign and "SUBSTITUTED" not in assign[2] and "$" not in assign[2]:
                         assignments[assign[1]] = assign[2]
                 continue
+            words = _drop_redirections(words)
             if words:
                 commands.append(ShellCommand(tuple(words), line))
     return commands, assignments
+
+
+_REDIRECT = re.compile(r"^(?:\d*|&)(>>?|<)(&\d+|&-)?(\S*)$")
+
+
+def _drop_redirections(words: list[str]) -> list[str]:
+    """`words` without shell redirections (`2>&1`, `> file`, `2>/dev/null`, `< input`)."""
+    out: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        match = _REDIRECT.match(word)
+        if match:
+            # A bare operator (`>`, `2>`, `<`) takes the next word as its target.
+            skip = not match[2] and not match[3]
+            continue
+        out.append(word)
+    return out
 
 
 def _split_outside_quotes(text: str) -> list[str]:

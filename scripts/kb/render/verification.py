@@ -30,7 +30,7 @@ def drill_line(ctx: RenderContext, alert: str | None) -> str:
         "drill_line.md.j2",
         alert=alert,
         record=record,
-        status_url=ctx.url_to("devops/runbooks/verification.md"),
+        status_url=ctx.url_to("devops/verification.md"),
     )
 
 

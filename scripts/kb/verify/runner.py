@@ -20,7 +20,7 @@ import yaml
 from kb.model.blocks import Block, extract, load_blocks
 from kb.model.catalogue import load_catalogue
 from kb.model.repo import Repository
-from kb.verify.checks import Checker, Outcome
+from kb.verify.checks import EXAMPLE, Checker, Outcome
 from kb.verify.scenarios import STEP, Scenario, check_condition
 from kb.verify.stack import Stack
 
@@ -76,6 +76,7 @@ def verify_pages(
 
     def one_page(page: Path) -> list[BlockResult]:
         checker = Checker(stack, catalogue, repo.root)
+        checker.examples = EXAMPLE.findall(page.read_text(encoding="utf-8"))
         scenario = stack.scenarios.get(_page_alert(page) or "")
         found = []
         for block in extract(page, repo.rel(page)):
