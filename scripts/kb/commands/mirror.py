@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
+from pathlib import Path
 
-from kb.mirror import CHANGES_PAGE, build, write
-from kb.mirror.diff import BREAKING
-from kb.model.exa_spec import CANONICAL_SPEC_URL
+from kb.model._io import locked
+from kb.model.exa_spec import CANONICAL_SPEC_URL, MIRROR_INDEX
 
 
 def _say(message: str) -> None:
@@ -62,7 +63,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _usage_problem(spec_url: str) -> str | None:
+    scheme = urllib.parse.urlsplit(spec_url).scheme
+    if scheme in {"http", "https", "file", ""} or len(scheme) == 1:  # len 1: a Windows drive
+        return None
+    return f"kb mirror: --spec-url {spec_url!r}: unsupported scheme {scheme!r}; use https, file or a path"
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = _usage_problem(args.spec_url)
+    if problem:
+        _say(problem)
+        return 2
+    if args.check or args.dry_run:
+        return _run(args)
+    # Parallel runs queue: each reads the previous mirror and replaces it as one set.
+    with locked(Path(args.repo.root, MIRROR_INDEX)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kb.mirror import CHANGES_PAGE, build, write  # httpx and the validator: only when run
+    from kb.mirror.diff import BREAKING
+
     repo = args.repo
     result = build(repo, spec_url=args.spec_url, canonical_url=args.mirrors)
     mirror = result.mirror

@@ -105,3 +105,19 @@ def commit(tmp: Path, path: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def read_text(path: Path, rel: str | None = None) -> str:
+    """The UTF-8 text of `path`; DataError `rel:line: not UTF-8 text …` when it is not.
+
+    The line is where the first bad byte is, so the message blames the right file and place.
+    """
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise DataError(
+            Problem(rel or str(path), line, f"not UTF-8 text (byte 0x{bad}); save it as UTF-8")
+        ) from None

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.repo import Repository
 
@@ -110,7 +111,7 @@ def load_references(repo: Repository) -> tuple[dict[str, Record], list[Problem]]
                 continue
             area = file.parent.relative_to(base).as_posix()
             try:
-                ref = parse_reference(file.read_text(encoding="utf-8"), rel)
+                ref = parse_reference(read_text(file, rel), rel)
             except DataError as exc:
                 problems.extend(exc.problems)
                 continue

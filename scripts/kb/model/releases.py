@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.kpis import load_kpis
 from kb.model.pages import split_front_matter
@@ -406,7 +407,12 @@ def load_releases(repo: Repository) -> tuple[list[Release], list[Problem]]:
         for file in instance_files(repo):
             path = repo.rel(file)
             src = path.removeprefix("docs/")
-            release = parse_instance(file.read_text(encoding="utf-8"), path, src, catalogue)
+            try:
+                text = read_text(file, path)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                continue
+            release = parse_instance(text, path, src, catalogue)
             key = (release.service, release.version)
             if release.service and release.version:
                 if key in first:
