@@ -32,6 +32,7 @@ from kb.model.releases import (
     Release,
     find_release,
     instance_name,
+    known_services,
     load_catalogue,
     parse_instance,
     set_item,
@@ -135,6 +136,12 @@ def _new(args: argparse.Namespace) -> int:
         return _usage(f"--date '{args.date}' is not YYYY-MM-DD")
     if args.owner not in load_owners(repo):
         return _usage(f"owner '{args.owner}' is not in docs/devops/owners.yml")
+    services = known_services(repo)
+    if args.service not in services:
+        return _usage(
+            f"service '{args.service}' has no page under docs/services/ "
+            f"(known: {', '.join(sorted(services)) or 'none'})"
+        )
     existing = find_release(repo, args.service, args.version)
     if existing is not None:
         print(

@@ -179,3 +179,37 @@ def line_of(data: Any, loc: tuple[Any, ...], default: int = 1) -> int:
         else:
             break
     return line
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+class Dumper(yaml.SafeDumper):
+    """The one YAML writer: safe types only, sequences indented under their key (yamllint)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+def dump(data: Any, header: str = "", width: int = 100) -> str:
+    """Deterministic block YAML for `data` (keys in insertion order), after `#` lines of `header`.
+
+    Every YAML file the tools write goes through here, so quoting is PyYAML's, never a format
+    string: `Runbook #2`, `Deploy: the hard way` and `{{ x }}` all read back as written.
+    """
+    body = yaml.dump(
+        data,
+        Dumper=Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=width,
+        default_flow_style=False,
+    )
+    comments = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return comments + body
+
+
+def scalar(value: Any) -> str:
+    """`value` as one YAML flow scalar (quoted when needed), for a `key: {value}` template line."""
+    text = yaml.dump(value, Dumper=Dumper, allow_unicode=True, width=10**9, default_flow_style=True)
+    return text.removesuffix("\n...\n").rstrip("\n")

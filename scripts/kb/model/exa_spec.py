@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
 from kb.model._io import read_text
@@ -584,25 +582,9 @@ def _dedupe(fields: list[FieldRecord]) -> list[FieldRecord]:
 # -- serialising -----------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    """Indents sequences under their key, as yamllint's default `indent-sequences` wants."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        return super().increase_indent(flow, False)
-
-
 def dump_yaml(data: Any, header: str) -> str:
     """YAML text for `data`, deterministic, preceded by `#` comment lines from `header`."""
-    body = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
-    )
-    comments = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return comments + body
+    return _yaml.dump(data, header)
 
 
 def operation_data(mirror: Mirror, op: Operation) -> dict[str, Any]:

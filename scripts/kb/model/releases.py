@@ -487,3 +487,16 @@ def set_status(text: str, status: str) -> str:
     end = text.find("\n---", 3)
     head, tail = text[:end], text[end:]
     return _FRONT_STATUS.sub(f"status: {status}", head, count=1) + tail
+
+
+def known_services(repo: Repository) -> set[str]:
+    """Services a release can name: the stems of docs/services/*.md pages of `kind: service`."""
+    from kb.model.pages import load_pages
+
+    return {
+        Path(page.src).stem
+        for page in load_pages(repo)
+        if page.src.startswith("services/")
+        and page.meta is not None
+        and page.meta.kind == "service"
+    }

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
+from kb.model import _yaml
 from kb.model.references import Reference
 from kb.model.sources import Topic
 
@@ -177,7 +178,7 @@ def _scalar(value: Any, indent: int, key: str) -> str:
     pad = " " * indent
     if isinstance(value, dt.date):
         return f"{pad}{key}: {value.isoformat()}\n"
-    one_line = yaml.safe_dump({key: value}, width=10**9, allow_unicode=True).rstrip("\n")
+    one_line = _yaml.dump({key: value}, width=10**9).rstrip("\n")
     if len(pad) + len(one_line) <= LINE or not isinstance(value, str):
         return f"{pad}{one_line}\n"
     lines = textwrap.wrap(
