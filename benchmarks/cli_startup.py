@@ -42,13 +42,11 @@ CASES = {
 def once(argv: list[str], eager: bool) -> tuple[float, str]:
     code = RUN.format(eager=EAGER if eager else "", argv=argv)
     started = time.perf_counter()
-    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+    done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - started
-    heavy = next(
-        (line[6:] for line in done.stderr.splitlines() if line.startswith("HEAVY=")), "?"
-    )
+    heavy = next((line[6:] for line in done.stderr.splitlines() if line.startswith("HEAVY=")), "?")
     return elapsed, heavy
 
 
@@ -57,7 +55,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     failed = False
-    print(f"{'case':24} {'eager median':>13} {'lazy median':>12} {'ratio':>6}  heavy modules (lazy)")
+    print(
+        f"{'case':24} {'eager median':>13} {'lazy median':>12} {'ratio':>6}  heavy modules (lazy)"
+    )
     for name, argv in CASES.items():
         eager, lazy, heavy = [], [], set()
         for _ in range(args.repeat):

@@ -22,6 +22,9 @@ REFERENCES_DIR = "third_party/references"
 # Files in the references tree that are not records.
 NOT_RECORDS = {"sources.yaml"}
 _ID = r"^[a-z0-9][a-z0-9.-]*$"
+#: Longest summary a record may hold (ours run to about 600 characters); `kb refresh` cuts a
+#: longer one from Exa to this and says so in the record's notes.
+MAX_SUMMARY_CHARS = 2000
 
 
 class Highlight(BaseModel):
@@ -52,7 +55,7 @@ class Reference(BaseModel):
     retrieved: dt.date
     published: dt.date | int | str | None = None
     licence: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
+    summary: str = Field(min_length=1, max_length=MAX_SUMMARY_CHARS)
     highlights: list[Highlight] = Field(default_factory=list)
     content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     query: str | None = None

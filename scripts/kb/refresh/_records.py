@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 
 from kb.model import _yaml
-from kb.model.references import Reference
+from kb.model.references import MAX_SUMMARY_CHARS, Reference
 from kb.model.sources import Topic
 
 # Query parameters that track a click and never select content.
@@ -133,6 +133,9 @@ def build_record(
         if summary
         else f"Exa returned no summary for {url}; read the page before citing it."
     )
+    truncated = len(summary_text) > MAX_SUMMARY_CHARS
+    if truncated:
+        summary_text = _short(summary_text, MAX_SUMMARY_CHARS)
     highlights = []
     for text in (getattr(result, "highlights", None) or [])[:MAX_HIGHLIGHTS]:
         folded = _fold(text)
@@ -164,6 +167,11 @@ def build_record(
     record["query"] = topic.query
     record["notes"] = (
         f"Found by `kb refresh`, topic '{topic.id}' in third_party/references/sources.yaml."
+    ) + (
+        f" Exa's summary ran to {len(summary):,} characters; cut to the {MAX_SUMMARY_CHARS:,} "
+        "a record keeps."
+        if truncated
+        else ""
     )
     Reference.model_validate(record)  # the shared shape; raises if this code drifts from it
     return record
