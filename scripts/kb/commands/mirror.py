@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check or args.dry_run:
         return _run(args)
     # Parallel runs queue: each reads the previous mirror and replaces it as one set.
-    with locked(Path(args.repo.root, MIRROR_INDEX)):
+    with locked(Path(args.repo.root, MIRROR_INDEX).parent):  # docs/.exa.lock
         return _run(args)
 
 

@@ -276,8 +276,7 @@ def write(repo: Repository, result: MirrorResult) -> list[str]:
     `kb check` reports (each operation file records the spec hash the index names).
     """
     files = result.files
-    index = repo.root / MIRROR_INDEX
-    with locked(index):
+    with locked((repo.root / MIRROR_INDEX).parent):  # the lock `kb mirror` holds: docs/.exa.lock
         schemas = repo.root / SCHEMAS_DIR
         if schemas.is_dir():
             for leftover in schemas.glob(".*.tmp"):
