@@ -32,3 +32,40 @@ def spec_bomb(levels: int = 9, width: int = 10, padding: int = 60_000) -> str:
         lines.append(f"    l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * width) + "]")
     lines.append("    pad: '" + "x" * padding + "'")
     return "\n".join(lines) + "\n"
+
+
+def small_spec(version: str = "1.0.0", extra_field: str | None = None, **operation_ids: str) -> str:
+    """A valid OpenAPI 3.1 document with two POST operations (ids overridable: search=...)."""
+    ids = {"search": "search", "contents": "getContents", **operation_ids}
+    extra = f"\n                {extra_field}: {{type: string}}" if extra_field else ""
+    ops = ""
+    for path, op_id in (("/search", ids["search"]), ("/contents", ids["contents"])):
+        ops += f"""
+  {path}:
+    post:
+      operationId: "{op_id}"
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [query]
+              properties:
+                query: {{type: string}}{extra}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  results: {{type: array, items: {{type: string}}}}"""
+    return f"""openapi: 3.1.0
+info:
+  title: Small API
+  version: '{version}'
+servers:
+  - url: https://api.example.org
+paths:{ops}
+"""
