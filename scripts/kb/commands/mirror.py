@@ -47,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: Exa's canonical spec URL)",
     )
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="total time allowed to fetch the spec over http(s), body included (default 30)",
+    )
+    parser.add_argument(
         "--no-log",
         action="store_true",
         help="do not append an activity-log entry (the caller logs the change itself)",
@@ -72,6 +79,8 @@ def _usage_problem(spec_url: str) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     problem = _usage_problem(args.spec_url)
+    if args.timeout is not None and not 0 < args.timeout <= 600:
+        problem = f"kb mirror: --timeout {args.timeout:g}: give seconds between 0 and 600"
     if problem:
         _say(problem)
         return 2
@@ -87,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     from kb.mirror.diff import BREAKING
 
     repo = args.repo
-    result = build(repo, spec_url=args.spec_url, canonical_url=args.mirrors)
+    result = build(repo, spec_url=args.spec_url, canonical_url=args.mirrors, timeout=args.timeout)
     mirror = result.mirror
     fields = sum(len(op.fields) for op in mirror.operations)
     breaking = sum(1 for c in result.changes if c.severity == BREAKING)

@@ -56,14 +56,14 @@ class MirrorResult:
     files: dict[str, str]  # every file of the new mirror: {path relative to the root: text}
 
 
-def fetch(spec_url: str, repo: Repository) -> tuple[bytes, str]:
+def fetch(spec_url: str, repo: Repository, timeout: float | None = None) -> tuple[bytes, str]:
     """The spec's bytes and a label naming where they came from (a URL or a root-relative path).
 
     Raises DataError with one problem when the source cannot be read.
     """
     parsed = urllib.parse.urlsplit(spec_url)
     if parsed.scheme in {"http", "https"}:
-        return download(spec_url), spec_url
+        return download(spec_url, timeout or FETCH_TIMEOUT_S), spec_url
     if parsed.scheme == "file":
         path = Path(urllib.parse.unquote(parsed.path))
     elif parsed.scheme in {"", "c", "d"} or len(parsed.scheme) == 1:
@@ -192,13 +192,16 @@ def parse_spec(data: bytes, label: str) -> dict[str, Any]:
 
 
 def build(
-    repo: Repository, spec_url: str = CANONICAL_SPEC_URL, canonical_url: str = CANONICAL_SPEC_URL
+    repo: Repository,
+    spec_url: str = CANONICAL_SPEC_URL,
+    canonical_url: str = CANONICAL_SPEC_URL,
+    timeout: float | None = None,
 ) -> MirrorResult:
     """Fetch, validate and flatten the spec and work out every file it changes; writes nothing.
 
     Raises DataError when the spec cannot be read or is invalid, or the current mirror is broken.
     """
-    data, label = fetch(spec_url, repo)
+    data, label = fetch(spec_url, repo, timeout)
     spec = parse_spec(data, label)
     sha = hashlib.sha256(data).hexdigest()
     previous = read_mirror(repo.root)
