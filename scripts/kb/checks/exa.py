@@ -94,5 +94,5 @@ def exa_mirror_set(repo: Repository) -> Iterator[Problem]:
             rel = f"{SCHEMAS_DIR}/{path.name}"
             if path.name.endswith(".tmp"):
                 yield Problem(rel, 1, "temporary file left by an interrupted write; delete it")
-            elif path.suffix == ".yaml" and rel not in listed:
+            elif path.name.endswith(".yaml") and rel not in listed:
                 yield Problem(rel, 1, f"not named in {MIRROR_INDEX}; stray mirror file")
