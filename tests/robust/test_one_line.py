@@ -82,7 +82,7 @@ RECORD_CASES = [
     (
         "non-utf8-record",
         RECORD,
-        _record(summary="cafe-X").encode().replace(b"cafe-X", b"caf\xe9"),
+        _record(summary="cafe-X").encode().replace(b"cafe-X", b"r\xe9sum\xe9"),
         f"{RECORD}:7: not UTF-8 text (byte 0xe9); save it as UTF-8",
     ),
     (
@@ -157,7 +157,7 @@ SPEC_CASES = [
     ),
     (
         "spec-not-utf8",
-        b"openapi: 3.1.0\ninfo:\n  title: caf\xe9\n",
+        b"openapi: 3.1.0\ninfo:\n  title: r\xe9sum\xe9\n",
         "spec.yaml:1: the spec is not UTF-8 text: invalid continuation byte",
     ),
     (
