@@ -1,7 +1,8 @@
 """A loopback fake of the Exa API (`/search`, `/contents`, `/answer`) for tests and benchmarks.
 
 A real `http.server.ThreadingHTTPServer` on 127.0.0.1 (a free port) that answers with bodies valid
-against Exa's OpenAPI spec v1.2.0 (`tests/exa_fake/` proves it with openapi-core), derived
+against Exa's OpenAPI spec v1.2.0 as the committed mirror records it (`tests/fakes/exa_openapi.py`
+rebuilds the document from docs/exa/; `tests/exa_fake/` proves it with openapi-core), derived
 deterministically from the request, so two identical requests get identical bodies. It checks the
 `x-api-key` header, enforces a server-side rate limit (a token bucket answering 429), adds latency,
 logs every request, and plays scripted faults, so a client can be tested against everything the
@@ -51,8 +52,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The official spec, used from the shared reference folder: it has no licence, so never copy it.
-SPEC_PATH = ROOT.parent / "shared/reference/exa/exa-openapi-spec.yaml"
 
 DEFAULT_KEY = "fake-exa-key-0123456789"
 DEFAULT_DOMAINS = ("docs.example.com", "blog.example.org", "guide.example.net")
@@ -273,7 +272,8 @@ class FakeExa:
     seconds added to every answer; `qps` the server-side limit (None: unlimited) with `burst`
     tokens (default: one second's worth); `revision` an integer mixed into generated text, so
     bumping it changes every page's content as a re-crawl would; `validate_requests` checks
-    request bodies against the spec with openapi-core and answers 400 on a mismatch.
+    request bodies with openapi-core against the spec rebuilt from the committed mirror
+    (`tests.fakes.exa_openapi`) and answers 400 on a mismatch.
     """
 
     def __init__(
@@ -539,11 +539,13 @@ def _error_body(status: int, message: str, body: Any) -> dict[str, Any]:
 
 
 def _request_validator():
-    """A function `(path, body) -> error message or None` checking bodies against the spec."""
-    from openapi_core import OpenAPI
+    """A function `(path, body) -> error message or None` checking bodies against the spec
+    rebuilt from the mirror under docs/exa/."""
     from openapi_core.testing import MockRequest
 
-    spec = OpenAPI.from_file_path(str(SPEC_PATH))
+    from tests.fakes.exa_openapi import exa_openapi
+
+    spec = exa_openapi()
 
     def check(path: str, body: Any) -> str | None:
         request = MockRequest(
