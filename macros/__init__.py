@@ -36,8 +36,31 @@ def define_env(env: Any) -> None:
             page_url=page.url if page is not None else None,
         )
 
+    _guard(repo)
     for name, fn in load_all().items():
         env.macro(_bind(fn, context), name)
+
+
+#: Page problems that stop the build before MkDocs reads any page: MkDocs' own front-matter
+#: parser has no limits (an alias bomb in `tags:` exhausts memory) and reports a bad byte or key
+#: with a traceback that can name another page.
+_UNREADABLE = ("not UTF-8 text", "invalid YAML", "YAML nested deeper", "YAML aliases", "recursive")
+
+
+def _guard(repo: Repository) -> None:
+    """Stop the build with one line a page when a page cannot be read safely."""
+    from kb.model.pages import load_pages
+
+    bad = [
+        problem
+        for page in load_pages(repo)
+        for problem in page.problems
+        if any(problem.message.startswith(prefix) for prefix in _UNREADABLE)
+    ]
+    for problem in bad:
+        print(problem, file=sys.stderr)  # noqa: T201 - the build's one-line error
+    if bad:
+        raise SystemExit(1)
 
 
 def _bind(fn, context):

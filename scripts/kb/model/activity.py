@@ -19,17 +19,14 @@ atomically under an exclusive lock, so two writers cannot lose each other's entr
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.model._errors import DataError, Problem
-from kb.model._io import write_atomic
+from kb.model._io import locked, write_atomic
 from kb.model.repo import Repository
 
 LOG_FILE = "docs/devops/activity-log.md"
@@ -203,22 +200,10 @@ def format_entry(entry: Entry) -> str:
     return "\n".join(out) + "\n"
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    lock = path.with_name(f".{path.name}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def append_entry(repo: Repository, entry: Entry) -> Entry:
     """Validate `entry` against the log's grammar and append it atomically. Raises DataError."""
     path = Path(repo.root, LOG_FILE)
-    with _locked(path):
+    with locked(path):
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         if not text:
             raise DataError(Problem(LOG_FILE, 1, "activity log not found"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.frontmatter import FrontMatter
 from kb.model.repo import Repository
@@ -97,7 +98,12 @@ def load_pages(repo: Repository) -> list[Page]:
         for file in sorted(Path(repo.docs).rglob("*.md")):
             src = file.relative_to(repo.docs).as_posix()
             path = f"docs/{src}"
-            pages.append(parse_page(file.read_text(encoding="utf-8"), path, src))
+            try:
+                text = read_text(file, path)
+            except DataError as exc:  # not UTF-8: the page is unusable, and says why
+                pages.append(Page(path, src, None, {}, "", 1, exc.problems))
+                continue
+            pages.append(parse_page(text, path, src))
         return pages
 
     return repo.memo("pages", _load)

@@ -58,12 +58,13 @@ class Repository:
         `parse` raises for bad content.
         """
         from kb.model._errors import DataError, Problem
+        from kb.model._io import read_text
 
         def _load() -> T:
             path = self.root / rel
             if not path.is_file():
                 raise DataError(Problem(rel, 1, "file not found"))
-            return parse(path.read_text(encoding="utf-8"), rel)
+            return parse(read_text(path, rel), rel)
 
         return self.memo(f"file:{rel}", _load)
 

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.model._io import write_atomic
-from kb.model.activity import _locked
+from kb.model._io import locked, write_atomic
 
 VERIFICATION_FILE = "docs/devops/verification.yml"
 DRILLS_FILE = "docs/devops/drills.yml"
@@ -132,7 +131,7 @@ def record_drill(
         "passed" if passed else "failed",
         round(seconds, 1),
     )
-    with _locked(path):
+    with locked(path):
         runs = load_drills(root)
         runs.setdefault(alert, []).append(record)
         data = {
