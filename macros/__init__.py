@@ -20,6 +20,7 @@ def define_env(env: Any) -> None:
     """Register every `kb.render` macro, bound to this build's repository."""
     root = Path(env.conf["config_file_path"]).parent
     repo = Repository(root)
+    _refuse_unsafe_front_matter(repo)
     site_url = env.conf.get("site_url") or ""
     repo_url = env.conf.get("repo_url") or ""
 
@@ -38,6 +39,17 @@ def define_env(env: Any) -> None:
 
     for name, fn in load_all().items():
         env.macro(_bind(fn, context), name)
+
+
+def _refuse_unsafe_front_matter(repo: Repository) -> None:
+    """Stop the build on front matter the theme would render as raw HTML (tags, titles)."""
+    from kb.model.pages import theme_problems
+
+    problems = theme_problems(repo)
+    for problem in problems:
+        print(problem, file=sys.stderr)  # noqa: T201 - the build's one-line error
+    if problems:
+        raise SystemExit(1)
 
 
 def _bind(fn, context):
