@@ -97,7 +97,7 @@ def safe_url(url: Any) -> str | None:
         r"^https?://[A-Za-z0-9.-]+(:\d+)?(/|\?|#|$)", text, re.IGNORECASE
     ):
         return None
-    return _URL_UNSAFE.sub(lambda m: "%{:02X}".format(ord(m.group())), text)
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", text)
 
 
 def md_link(text: Any, url: Any) -> str:

@@ -31,10 +31,7 @@ def escape_md(value: Any) -> Any:
 
 def md_link(text: Any, target: Any) -> Markup:
     """A Markdown link with escaped text; only http(s) and relative targets become links."""
-    if isinstance(text, Markup):
-        label = str(text)
-    else:
-        label = escape.md_inline(text)
+    label = str(text) if isinstance(text, Markup) else escape.md_inline(text)
     url = escape.safe_url(target)
     if url is None:
         return Markup(label)  # noqa: S704 - escaped above
