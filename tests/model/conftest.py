@@ -80,6 +80,7 @@ validation:
   anchors: warn
 theme:
   name: material
+  custom_dir: overrides
 plugins:
   - search
   - macros:
@@ -121,6 +122,7 @@ def make_mini_repo(root: Path) -> MiniRepo:
     repo.write("mkdocs.yml", MKDOCS)
     repo.write("pyproject.toml", "[project]\nname = 'mini'\nversion = '0'\n")
     shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", root / "overrides")
     repo.write("docs/devops/owners.yml", (ROOT / "docs/devops/owners.yml").read_text("utf-8"))
     repo.write("docs/devops/activity-log.md", LOG)
     for page in ("owners.md", "references.md"):  # targets of the header and sources links
