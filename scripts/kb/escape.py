@@ -19,6 +19,10 @@ from typing import Any
 # `{{ config }}` or `{% raw %}` in data stays text even on a page rendered by macros.
 MD_SPECIAL = re.compile(r"[\\`*_\[\]()#+!|~^={}%$&<>\"']")
 
+_HTML_IN_MD = re.compile(r"[\[\]{}`\\]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+_SHORTCODE_COLON = re.compile(r":(?=[\w+-]*:)")
+
 # Browsers drop ASCII whitespace and control characters inside a scheme ("java\tscript:"), so
 # they are removed before the scheme is read.
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
@@ -28,8 +32,13 @@ _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\"'<>()\\`{}|^\[\]]")
 
 
 def one_line(value: Any) -> str:
-    """`value` as text on one line: runs of whitespace (newlines included) become one space."""
-    return "" if value is None else " ".join(str(value).split())
+    """`value` as text on one line: runs of whitespace (newlines included) become one space.
+
+    Other control characters are dropped: Python-Markdown uses \x02 and \x03 to mark the
+    HTML it set aside, so a value carrying them could pull that HTML back in elsewhere.
+    """
+    text = "" if value is None else _CONTROL.sub("", str(value))
+    return " ".join(text.split())
 
 
 def html_text(value: Any) -> str:
@@ -48,7 +57,21 @@ def md_inline(value: Any) -> str:
     Every character with a meaning in Markdown or HTML becomes a numeric entity, so no link,
     image, emphasis, raw HTML or Jinja survives; the reader sees the text exactly as given.
     """
-    return MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", one_line(value))
+    text = MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", one_line(value))
+    # A colon that could open an `:emoji:` shortcode (pymdownx.emoji) becomes an entity too.
+    return _SHORTCODE_COLON.sub("&#58;", text)
+
+
+def md_html_text(value: Any) -> str:
+    """`value` as the text of an inline HTML element inside Markdown, e.g. `<code>…</code>`.
+
+    Python-Markdown still parses Markdown inside inline HTML, so besides HTML's specials the
+    characters that open a link or image (`[`, `]`), a code span (a backtick), an attr_list
+    (`{`, `}`) or an emoji shortcode (`:`) become entities.
+    """
+    text = html.escape(one_line(value), quote=True)
+    text = _HTML_IN_MD.sub(lambda m: f"&#{ord(m.group())};", text)
+    return _SHORTCODE_COLON.sub("&#58;", text)
 
 
 def md_code_span(value: Any) -> str:
@@ -58,6 +81,8 @@ def md_code_span(value: Any) -> str:
     (backticks, `<script>`, `](javascript:`) shows literally.
     """
     text = one_line(value)
+    if not text:
+        return "` `"  # an empty code span; two backticks alone would show as text
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -70,6 +95,8 @@ def code_span_text(span: str) -> str:
     if not match:
         return span
     inner = match[2]
+    if not inner.strip():
+        return ""
     if len(inner) >= 2 and inner[0] == inner[-1] == " " and inner.strip():
         inner = inner[1:-1]
     return inner

@@ -22,7 +22,9 @@ from pymdownx.snippets import SnippetExtension, SnippetPreprocessor
 ALLOWED_FOLDERS = ("docs", "infra", "ci", ".github/workflows")
 
 #: A snippet line: `--8<-- "path"` or `--8<-- 'path'` (escaped with a leading `;` it is text).
-SNIPPET_LINE = re.compile(r"""^[ \t]*(?P<escape>;*)-+8<-+[ \t]+(?P<q>["'])(?P<path>.+?)(?P=q)\s*$""")
+SNIPPET_LINE = re.compile(
+    r"""^[ \t]*(?P<escape>;*)-+8<-+[ \t]+(?P<q>["'])(?P<path>.+?)(?P=q)\s*$"""
+)
 #: The marker line that opens or closes a block of snippet paths, one per line.
 BLOCK_MARKER = re.compile(r"^[ \t]*-+8<-+\s*$")
 # Line ranges and sections after the path: `file.py:3:10`, `file.py:name`.

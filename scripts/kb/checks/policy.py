@@ -179,7 +179,10 @@ def site_config_problems(text: str, path: str = SITE_CONFIG) -> list[Problem]:
             at(top[key][0], f"'{key}:' loads code or configuration from elsewhere; not allowed")
     for name, node, options in _entries(top.get("plugins", (None, None))[1]):
         if name not in ALLOWED_PLUGINS:
-            at(node, f"plugin '{name}' is not in the allowed list ({', '.join(sorted(ALLOWED_PLUGINS))})")
+            at(
+                node,
+                f"plugin '{name}' is not in the allowed list ({', '.join(sorted(ALLOWED_PLUGINS))})",
+            )
         if name == "macros":
             module = _option(options, "module_name")
             if module is not None and module.value != MACROS_MODULE:
