@@ -104,7 +104,7 @@ class _GuardedSnippets(SnippetPreprocessor):
 class GuardedSnippetExtension(SnippetExtension):
     """pymdownx.snippets with `refusal()` applied to every path before it is read."""
 
-    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md) -> None:
         self.md = md
         md.registerExtension(self)
         config = self.getConfigs()
@@ -113,6 +113,6 @@ class GuardedSnippetExtension(SnippetExtension):
         md.preprocessors.register(_GuardedSnippets(config, md), "snippet", 32)
 
 
-def makeExtension(**kwargs) -> GuardedSnippetExtension:  # noqa: N802 - Python-Markdown's name
+def makeExtension(**kwargs) -> GuardedSnippetExtension:
     """Entry point Python-Markdown calls for `kb.snippets`."""
     return GuardedSnippetExtension(**kwargs)
