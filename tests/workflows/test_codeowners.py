@@ -24,7 +24,7 @@ GUARDED = [
     "macros/__init__.py",
     "scripts/kb/cli.py",
     "scripts/kb/snippets.py",
-    "ci/security/README.md",
+    "ci/security/dast.yml",
     ".github/workflows/docs.yml",
     ".github/CODEOWNERS",
     "overrides/main.html",
