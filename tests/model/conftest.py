@@ -81,6 +81,7 @@ validation:
 theme:
   name: material
   custom_dir: overrides
+  font: false
 plugins:
   - search
   - macros:
@@ -95,6 +96,9 @@ markdown_extensions:
   - tables
   - toc:
       permalink: true
+  - kb.snippets:
+      base_path: ["."]
+      check_paths: true
   - pymdownx.emoji:
       emoji_index: !!python/name:material.extensions.emoji.twemoji
       emoji_generator: !!python/name:material.extensions.emoji.to_svg
