@@ -34,8 +34,8 @@ _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f\"'<>()\\`{}|^\[\]]")
 def one_line(value: Any) -> str:
     """`value` as text on one line: runs of whitespace (newlines included) become one space.
 
-    Other control characters are dropped: Python-Markdown uses \x02 and \x03 to mark the
-    HTML it set aside, so a value carrying them could pull that HTML back in elsewhere.
+    Other control characters are dropped: Python-Markdown marks the HTML it set aside with the
+    STX and ETX characters, so a value carrying them could pull that HTML back in elsewhere.
     """
     text = "" if value is None else _CONTROL.sub("", str(value))
     return " ".join(text.split())
