@@ -37,6 +37,7 @@ def define_env(env: Any) -> None:
         )
 
     _guard(repo)
+    _refuse_unsafe_front_matter(repo)
     for name, fn in load_all().items():
         env.macro(_bind(fn, context), name)
 
@@ -60,6 +61,17 @@ def _guard(repo: Repository) -> None:
     for problem in bad:
         print(problem, file=sys.stderr)  # noqa: T201 - the build's one-line error
     if bad:
+        raise SystemExit(1)
+
+
+def _refuse_unsafe_front_matter(repo: Repository) -> None:
+    """Stop the build on front matter the theme would render as raw HTML (tags, titles)."""
+    from kb.model.pages import theme_problems
+
+    problems = theme_problems(repo)
+    for problem in problems:
+        print(problem, file=sys.stderr)  # noqa: T201 - the build's one-line error
+    if problems:
         raise SystemExit(1)
 
 

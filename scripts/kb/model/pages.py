@@ -113,3 +113,40 @@ def page_by_src(repo: Repository, src: str) -> Page | None:
     """The page whose path under docs/ is `src`, if any (a dict lookup: called once per page)."""
     index = repo.memo("pages_by_src", lambda: {p.src: p for p in load_pages(repo)})
     return index.get(src)
+
+
+def theme_problems(repo: Repository) -> list[Problem]:
+    """Front-matter values the theme would put into HTML unescaped and that are not safe there.
+
+    Material renders `tags` (page, tags page, its table of contents) and `title` (navigation)
+    as raw HTML. `kb check` rejects such values with the rest of the schema; the build calls
+    this too, so a page that skipped `kb check` still cannot inject markup into the site.
+    """
+    from kb.model._yaml import line_of
+    from kb.model.frontmatter import TAG, TAG_MAX, is_plain_text
+
+    found = []
+    for page in load_pages(repo):
+        raw = page.raw_meta
+        tags = raw.get("tags") or []
+        for index, tag in enumerate(tags if isinstance(tags, list) else [tags]):
+            if not isinstance(tag, str) or not TAG.fullmatch(tag):
+                found.append(
+                    Problem(
+                        page.path,
+                        1 + line_of(raw, ("tags", index)),
+                        f"tag {str(tag)!r} must be lowercase letters and digits joined by single "
+                        f"dashes (at most {TAG_MAX} characters)",
+                    )
+                )
+        for key in ("title", "description"):
+            value = raw.get(key)
+            if isinstance(value, str) and not is_plain_text(value):
+                found.append(
+                    Problem(
+                        page.path,
+                        1 + line_of(raw, (key,)),
+                        f"{key} must be plain text: no '<', '>' or Jinja delimiters",
+                    )
+                )
+    return found

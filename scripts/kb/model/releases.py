@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kb.escape import md_inline, unescape
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
 from kb.model._io import read_text
@@ -365,7 +366,7 @@ def _parse_item(
             Problem(path, number, f"item '{item_id}': '{suffix['date']}' is not a date")
         )
         return None
-    note = (suffix["note"] or "").strip()
+    note = unescape((suffix["note"] or "").strip())
     if suffix["state"] == "skipped":
         if ticked:
             problems.append(
@@ -470,7 +471,9 @@ def set_item(
     if match is None:
         raise ValueError(f"line {item_line} is not an item line")
     rest = _STATE.sub("", match["rest"]).rstrip()
-    note = " ".join(note.split())
+    # The note comes from the command line: escaped so it shows as typed and never as a link,
+    # image, HTML or Jinja (history pages render macros). `_parse_item` unescapes it.
+    note = md_inline(note)
     if state == "checked":
         suffix = f" — **checked** {date.isoformat()}" + (f": {note}" if note else "")
         new = f"- [x] `{match['id']}` {rest}{suffix}"
