@@ -36,6 +36,10 @@ serve: install ## Serve the site with live reload on 127.0.0.1:8000
 build: install ## Build the site strictly into site/
 	$(RUN) mkdocs build --strict --site-dir $(SITE)
 
+.PHONY: build-zensical
+build-zensical: install ## Build the same site with Zensical (the successor engine) into site-zensical/
+	$(RUN) zensical build --strict --config-file zensical.yml
+
 .PHONY: check
 check: install ## Validate pages, data, TODOs and the activity log (kb check)
 	$(RUN) kb check
@@ -85,4 +89,4 @@ deps-system: ## Install chromium, promtool and amtool (apt-get, as root on Debia
 
 .PHONY: clean
 clean: ## Remove the built site and caches
-	rm -rf $(SITE) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(SITE) site-zensical .cache .pytest_cache .ruff_cache test-artifacts

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kb.model import reads
+from kb.model.reads import Stamp
+
 T = TypeVar("T")
 
 #: Files that mark the repository root.
@@ -26,6 +29,7 @@ class Repository:
         self.root = Path(root).resolve()
         self.today = today or build_date()
         self._memo: dict[str, Any] = {}
+        self._reads: dict[str, dict[str, Stamp]] = {}  # memo key -> files its value was read from
 
     @classmethod
     def find(cls, start: Path | str | None = None, today: dt.date | None = None) -> Repository:
@@ -68,10 +72,24 @@ class Repository:
         return self.memo(f"file:{rel}", _load)
 
     def memo(self, key: str, factory: Callable[[], T]) -> T:
-        """Return the cached value for `key`, computing it with `factory()` the first time."""
+        """Return the cached value for `key`, computing it with `factory()` the first time.
+
+        The files `factory()` read are remembered with the value, and every later use of the
+        value counts them as read too (see `kb.model.reads`).
+        """
         if key not in self._memo:
-            self._memo[key] = factory()
+            with reads.recording() as files:
+                self._memo[key] = factory()
+            self._reads[key] = reads.stamps(files)
+        reads.note(self._reads[key])
         return self._memo[key]
+
+    def read_stamps(self) -> dict[str, Stamp]:
+        """Every file behind a cached value, with its stamp when it was read."""
+        merged: dict[str, Stamp] = {}
+        for files in self._reads.values():
+            merged.update(files)
+        return merged
 
 
 def build_date() -> dt.date:
