@@ -29,8 +29,8 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.synced ## Create .venv and install the locked dependencies (uv sync --locked)
 
 .PHONY: serve
-serve: install ## Serve the site with live reload on 127.0.0.1:8000
-	$(RUN) mkdocs serve --dev-addr $(HOST):$(PORT)
+serve: install ## Serve the site with live reload on 127.0.0.1:8000 (an edit rebuilds only what it touches)
+	$(RUN) mkdocs serve --dirty --config-file mkdocs.serve.yml --watch mkdocs.yml --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
 build: install ## Build the site strictly into site/

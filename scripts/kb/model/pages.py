@@ -104,6 +104,16 @@ def load_pages(repo: Repository) -> list[Page]:
 
 
 def page_by_src(repo: Repository, src: str) -> Page | None:
-    """The page whose path under docs/ is `src`, if any (a dict lookup: called once per page)."""
-    index = repo.memo("pages_by_src", lambda: {p.src: p for p in load_pages(repo)})
-    return index.get(src)
+    """The page whose path under docs/ is `src`, if any, parsed once per repository.
+
+    Reads that one file only, not every page: a page's header then depends on its own source
+    alone, so `make serve` rebuilds just that page when another page changes (kb.model.reads).
+    """
+
+    def _load() -> Page | None:
+        file = Path(repo.docs, src)
+        if not src.endswith(".md") or not file.is_file():
+            return None
+        return parse_page(file.read_text(encoding="utf-8"), f"docs/{src}", src)
+
+    return repo.memo(f"page:{src}", _load)
