@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from kb.model import reads
 from kb.model.reads import Stamp
+from kb.model.repo import carry_between_builds
 
 #: The one warning a dirty build logs, which `strict: true` would turn into an abort.
 DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -69,6 +70,7 @@ class LiveState:
             if not any(isinstance(f, _DropDirtyWarning) for f in logger.filters):
                 logger.addFilter(_DropDirtyWarning())
             cache_installed_theme_listings()
+            carry_between_builds()
 
     def mark_stale(self, dest_paths: dict[str, str]) -> list[str]:
         """Age the built HTML of pages whose inputs changed; returns their source paths.
@@ -141,33 +143,68 @@ class MemoryBytecodeCache:
         self.cache = _Cache()
 
 
-_TEMPLATE_LISTS: dict[tuple[str, ...], list[str]] = {}
+_THEME_LISTINGS: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+
+def _theme_dir_files(folder: str, patterns: tuple[str, ...], installed: bool) -> list[str]:
+    """The static files MkDocs would take from one theme folder (its own filter rules)."""
+    import fnmatch
+
+    key = (folder, patterns)
+    if installed and key in _THEME_LISTINGS:
+        return _THEME_LISTINGS[key]
+    names = []
+    for here, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            rel = os.path.relpath(os.path.join(here, name), folder).replace(os.sep, "/")  # noqa: PTH118
+            if not any(fnmatch.fnmatch(rel.lower(), p) for p in patterns):
+                names.append(rel)
+    if installed:
+        _THEME_LISTINGS[key] = names
+    return names
 
 
 def cache_installed_theme_listings() -> None:
-    """List an installed theme's templates once per process, not on every rebuild.
+    """Find an installed theme's static files once per process, not on every rebuild.
 
-    MkDocs lists every file of the theme (Material ships thousands of icons) to find static
-    files on each build; files under site-packages do not change while serving, so their list
-    is kept. Folders in the repository (theme overrides) are listed afresh every time.
+    On each build MkDocs lists every file of every theme folder (Material ships thousands of
+    icons) and filters each name; an installed theme does not change while serving, so its
+    list is kept. Theme folders inside the repository (overrides) are listed every time.
     """
-    import jinja2.loaders
+    from mkdocs import utils
+    from mkdocs.structure.files import File, Files
 
-    loader_cls = jinja2.loaders.FileSystemLoader
-    if getattr(loader_cls.list_templates, "_kb_cached", False):
+    if getattr(Files.add_files_from_theme, "_kb_cached", False):
         return
-    original = loader_cls.list_templates
 
-    def list_templates(self: jinja2.loaders.FileSystemLoader) -> list[str]:
-        key = tuple(str(p) for p in self.searchpath)
-        if not all("site-packages" in p for p in key):
-            return original(self)
-        if key not in _TEMPLATE_LISTS:
-            _TEMPLATE_LISTS[key] = original(self)
-        return list(_TEMPLATE_LISTS[key])
+    def add_files_from_theme(self: Files, env: object, config: object) -> None:
+        patterns = (
+            ".*",
+            "*/.*",
+            "*.py",
+            "*.pyc",
+            "*.html",
+            "*readme*",
+            "mkdocs_theme.yml",
+            "locales/*",
+            *(f"*{x}" for x in utils.markdown_extensions),
+            *config.theme.static_templates,  # type: ignore[attr-defined]
+        )  # fmt: skip  (the same rules as mkdocs.structure.files.Files.add_files_from_theme)
+        seen: set[str] = set()
+        for folder in config.theme.dirs:  # type: ignore[attr-defined]
+            installed = "site-packages" in folder
+            for path in _theme_dir_files(folder, patterns, installed):
+                if path in seen:
+                    continue
+                seen.add(path)
+                if self.get_file_from_path(path) is None:
+                    self.append(
+                        File(path, folder, config.site_dir, config.use_directory_urls)  # type: ignore[attr-defined]
+                    )
 
-    list_templates._kb_cached = True  # type: ignore[attr-defined]
-    loader_cls.list_templates = list_templates  # type: ignore[method-assign]
+    add_files_from_theme._kb_cached = True  # type: ignore[attr-defined]
+    Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
 
 STATE = LiveState()

@@ -78,9 +78,16 @@ class Repository:
         value counts them as read too (see `kb.model.reads`).
         """
         if key not in self._memo:
-            with reads.recording() as files:
-                self._memo[key] = factory()
-            self._reads[key] = reads.stamps(files)
+            carry_key = (self.root, self.today, key)
+            carried = _CARRY.get(carry_key) if _CARRY is not None else None
+            if carried is not None and reads.files_unchanged(carried[1]):
+                self._memo[key], self._reads[key] = carried
+            else:
+                with reads.recording() as files:
+                    self._memo[key] = factory()
+                self._reads[key] = reads.stamps(files)
+                if _CARRY is not None:
+                    _CARRY[carry_key] = (self._memo[key], self._reads[key])
         reads.note(self._reads[key])
         return self._memo[key]
 
@@ -90,6 +97,20 @@ class Repository:
         for files in self._reads.values():
             merged.update(files)
         return merged
+
+
+#: Memo values kept from one build to the next, with the stamps of the files they came from.
+#: Off (None) unless `carry_between_builds()` turned it on: only `make serve` does, where the
+#: next build is seconds away and most inputs have not changed. A value is reused only while
+#: every file it was read from (folders included, for added or removed files) is unchanged.
+_CARRY: dict[tuple[Path, dt.date, str], tuple[Any, dict[str, Stamp]]] | None = None
+
+
+def carry_between_builds() -> None:
+    """Let later `Repository` instances in this process reuse still-valid memo values."""
+    global _CARRY
+    if _CARRY is None:
+        _CARRY = {}
 
 
 def build_date() -> dt.date:
