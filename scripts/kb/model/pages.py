@@ -95,9 +95,9 @@ def load_pages(repo: Repository) -> list[Page]:
     def _load() -> list[Page]:
         pages = []
         for file in sorted(Path(repo.docs).rglob("*.md")):
-            src = file.relative_to(repo.docs).as_posix()
-            path = f"docs/{src}"
-            pages.append(parse_page(file.read_text(encoding="utf-8"), path, src))
+            page = page_by_src(repo, file.relative_to(repo.docs).as_posix())
+            if page is not None:
+                pages.append(page)
         return pages
 
     return repo.memo("pages", _load)
