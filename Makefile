@@ -29,12 +29,16 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.synced ## Create .venv and install the locked dependencies (uv sync --locked)
 
 .PHONY: serve
-serve: install ## Serve the site with live reload on 127.0.0.1:8000
-	$(RUN) mkdocs serve --dev-addr $(HOST):$(PORT)
+serve: install ## Serve the site with live reload on 127.0.0.1:8000 (an edit rebuilds only what it touches)
+	$(RUN) mkdocs serve --dirty --config-file mkdocs.serve.yml --watch mkdocs.yml --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
 build: install ## Build the site strictly into site/
 	$(RUN) mkdocs build --strict --site-dir $(SITE)
+
+.PHONY: build-zensical
+build-zensical: install ## Build the same site with Zensical (the successor engine) into site-zensical/
+	$(RUN) zensical build --strict --config-file zensical.yml
 
 .PHONY: check
 check: install ## Validate pages, data, TODOs and the activity log (kb check)
@@ -92,4 +96,4 @@ deps-system: ## Install chromium, promtool, amtool, redis, PostgreSQL 15, shellc
 
 .PHONY: clean
 clean: ## Remove the built site and caches
-	rm -rf $(SITE) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(SITE) site-zensical .cache .pytest_cache .ruff_cache test-artifacts

@@ -96,23 +96,33 @@ def load_pages(repo: Repository) -> list[Page]:
     def _load() -> list[Page]:
         pages = []
         for file in sorted(Path(repo.docs).rglob("*.md")):
-            src = file.relative_to(repo.docs).as_posix()
-            path = f"docs/{src}"
-            try:
-                text = read_text(file, path)
-            except DataError as exc:  # not UTF-8: the page is unusable, and says why
-                pages.append(Page(path, src, None, {}, "", 1, exc.problems))
-                continue
-            pages.append(parse_page(text, path, src))
+            page = page_by_src(repo, file.relative_to(repo.docs).as_posix())
+            if page is not None:
+                pages.append(page)
         return pages
 
     return repo.memo("pages", _load)
 
 
 def page_by_src(repo: Repository, src: str) -> Page | None:
-    """The page whose path under docs/ is `src`, if any (a dict lookup: called once per page)."""
-    index = repo.memo("pages_by_src", lambda: {p.src: p for p in load_pages(repo)})
-    return index.get(src)
+    """The page whose path under docs/ is `src`, if any, parsed once per repository.
+
+    Reads that one file only, not every page: a page's header then depends on its own source
+    alone, so `make serve` rebuilds just that page when another page changes (kb.model.reads).
+    """
+
+    def _load() -> Page | None:
+        file = Path(repo.docs, src)
+        if not src.endswith(".md") or not file.is_file():
+            return None
+        path = f"docs/{src}"
+        try:
+            text = read_text(file, path)
+        except DataError as exc:  # not UTF-8: the page is unusable, and says why
+            return Page(path, src, None, {}, "", 1, exc.problems)
+        return parse_page(text, path, src)
+
+    return repo.memo(f"page:{src}", _load)
 
 
 def theme_problems(repo: Repository) -> list[Problem]:
