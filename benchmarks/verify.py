@@ -65,7 +65,9 @@ def main() -> int:
     print(f"  stack start-up     {median('startup'):7.1f} s")
     for key in sorted(k for k in runs[0] if k.startswith("startup.")):
         print(f"    {key.removeprefix('startup.'):<16} {median(key):7.2f} s")
-    print(f"  block checks       {median('blocks'):7.1f} s for {int(median('commands'))} command blocks")
+    print(
+        f"  block checks       {median('blocks'):7.1f} s for {int(median('commands'))} command blocks"
+    )
     print(f"    per block        {median('per_block') * 1000:7.0f} ms")
     print(f"  drills             {median('drills'):7.1f} s for {len(alert_rules(ROOT))} alerts")
     print(f"    per drill        {median('per_drill') * 1000:7.0f} ms")
