@@ -1,0 +1,105 @@
+// Search that costs nothing until it is used, and that understands on-call phrasing.
+// Loaded before Material's bundle by overrides/main.html.
+//
+// 1. Material downloads search/search_index.json (about 1 MB) on every page load. This holds the
+//    request back until the reader opens search (focuses the box, presses / or s, follows a
+//    ?q= link) or lands from a result with ?h= terms to highlight. Over file:// Material already
+//    waits, and reads search_index.js instead.
+// 2. A query containing a phrase from one group in assets/search/synonyms.json also searches for
+//    the group's other phrases (sev2 -> SEV-2, severity 2; rollback -> roll back, undo).
+// 3. Highlight terms shorter than three characters (an "a" or "i" from the query) are dropped,
+//    so landing on a page does not light up every single letter.
+(() => {
+  "use strict";
+  const here = document.currentScript ? document.currentScript.src : location.href;
+  const base = new URL("../", here); // .../assets/
+  const MIN_HIGHLIGHT = 3;
+  const QUERY = 2; // Material's SearchMessageType.QUERY
+
+  // --- 3. highlight terms -----------------------------------------------------------------
+  const url = new URL(location.href);
+  if (url.searchParams.has("h")) {
+    const kept = url.searchParams
+      .get("h")
+      .split(/\s+/)
+      .filter((t) => t.length >= MIN_HIGHLIGHT || /\d/.test(t));
+    if (kept.length) url.searchParams.set("h", kept.join(" "));
+    else url.searchParams.delete("h");
+    history.replaceState(history.state, "", url.href);
+  }
+
+  // --- 2. synonyms ------------------------------------------------------------------------
+  let groups = Array.isArray(window.__kbSynonyms) ? window.__kbSynonyms : null;
+  const synonymsReady =
+    groups !== null || location.protocol === "file:"
+      ? Promise.resolve()
+      : null;
+  function loadSynonyms() {
+    if (groups !== null || location.protocol === "file:") return Promise.resolve();
+    return fetch(new URL("search/synonyms.json", base))
+      .then((r) => (r.ok ? r.json() : { groups: [] }))
+      .then((data) => {
+        groups = (data.groups || []).map((g) => g.map((p) => p.toLowerCase()));
+      })
+      .catch(() => {
+        groups = [];
+      });
+  }
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  function expand(query) {
+    const q = query.toLowerCase();
+    const extra = [];
+    for (const group of groups || []) {
+      const hit = group.some((p) => new RegExp(`(^|[^a-z0-9])${escape(p)}([^a-z0-9]|$)`).test(q));
+      if (!hit) continue;
+      for (const p of group) if (!q.includes(p)) extra.push(p);
+    }
+    return extra.length ? `${query} ${extra.join(" ")}` : query;
+  }
+  function patchWorker(proto) {
+    if (!proto || proto.__kbPatched) return;
+    const post = proto.postMessage;
+    proto.postMessage = function (message, ...rest) {
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        message = { ...message, data: expand(message.data) };
+      }
+      return post.call(this, message, ...rest);
+    };
+    proto.__kbPatched = true;
+  }
+  patchWorker(window.Worker && window.Worker.prototype);
+  // Over file:// Material swaps in an iframe-based Worker shim; patch that one too.
+  document.addEventListener("DOMContentLoaded", () => patchWorker(window.Worker.prototype));
+
+  // --- 1. lazy index ----------------------------------------------------------------------
+  let release;
+  const opened = new Promise((resolve) => {
+    release = resolve;
+  });
+  const open = () => release();
+  if (url.searchParams.has("q") || url.searchParams.has("h")) open();
+  document.addEventListener(
+    "focusin",
+    (e) => e.target.matches && e.target.matches("[data-md-component=search-query]") && open(),
+    true,
+  );
+  document.addEventListener(
+    "change",
+    (e) => e.target.id === "__search" && e.target.checked && open(),
+    true,
+  );
+  const INDEX = /\/search\/search_index\.json(\?|$)/;
+  const xhrOpen = XMLHttpRequest.prototype.open;
+  const xhrSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, target, ...rest) {
+    this.__kbIndex = INDEX.test(String(target));
+    return xhrOpen.call(this, method, target, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (...args) {
+    if (!this.__kbIndex) return xhrSend.apply(this, args);
+    opened
+      .then(() => synonymsReady || loadSynonyms())
+      .then(() => xhrSend.apply(this, args));
+    return undefined;
+  };
+})();
