@@ -49,7 +49,9 @@ def md_link(text: Any, target: str) -> Markup:
 def code(value: Any) -> Markup:
     """Inline code for identifiers and paths: backticks cannot be broken out of, HTML is escaped."""
     text = str(value).replace("`", "'")
-    return Markup(f"<code>{html.escape(text)}</code>")  # noqa: S704 - escaped on this line
+    # `|` ends a Markdown table cell even inside raw <code>; as an entity it shows as itself.
+    escaped = html.escape(text).replace("|", "&#124;")
+    return Markup(f"<code>{escaped}</code>")  # noqa: S704 - escaped on this line
 
 
 _env = jinja2.Environment(

@@ -36,7 +36,14 @@ def _prose(text: str) -> Markup:
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unmatched backtick: show the text as it is
         return escape_md(text)
-    return Markup("").join(code(p) if i % 2 else escape_md(p) for i, p in enumerate(parts))
+    return Markup("").join(code(p) if i % 2 else _spaced(p) for i, p in enumerate(parts))
+
+
+def _spaced(text: str) -> Markup:
+    """`text` escaped, keeping one space at either end (escape_md trims; code spans need them)."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return Markup(lead) + escape_md(text) + Markup(trail)
 
 
 def _row(op_name: str, f: FieldRecord, explanations: dict, strip: str) -> dict[str, Any]:
