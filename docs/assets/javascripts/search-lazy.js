@@ -7,6 +7,10 @@
 //    waits, and reads search_index.js instead.
 // 2. A query containing a phrase from one group in assets/search/synonyms.json also searches for
 //    the group's other phrases (sev2 -> SEV-2, severity 2; rollback -> roll back, undo).
+//    Question words and stop words ("who do I", "to", "a") are dropped when other words remain:
+//    Material appends a wildcard to every term, so "i" would otherwise match every word that
+//    starts with an i. Each word is also searched unwildcarded, so lunr stems it
+//    (escalate -> escalation).
 // 3. Highlight terms shorter than three characters (an "a" or "i" from the query) are dropped,
 //    so landing on a page does not light up every single letter.
 (() => {
@@ -46,6 +50,25 @@
       });
   }
   const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const STOP = new Set(
+    ("a an and are as at be by can do does for from how i if in into is it me my of on or our " +
+      "should so that the their then there this to was we what when where which who why will with " +
+      "you your").split(" "),
+  );
+  function dropStopWords(query) {
+    if (/["+\-~^:*]/.test(query.replace(/(\w)-(\w)/g, "$1$2"))) return query; // query syntax: leave it
+    const words = query.split(/\s+/).filter(Boolean);
+    const kept = words.filter((w) => !STOP.has(w.toLowerCase()));
+    return kept.length ? kept.join(" ") : query;
+  }
+  // Material appends a wildcard to each term, and lunr skips stemming for wildcard terms, so
+  // "escalate*" never meets "escalation" (indexed as its stem "escal"). A copy of each word with a
+  // neutral boost ("escalate^1") gets no wildcard and is stemmed, so word forms match too.
+  function addStemmed(query) {
+    if (/["+~^:*]|(^|\s)-/.test(query)) return query;
+    const words = query.split(/\s+/).filter((w) => /^[\p{L}\p{N}]{3,}$/u.test(w));
+    return words.length ? `${query} ${words.map((w) => `${w}^1`).join(" ")}` : query;
+  }
   function expand(query) {
     const q = query.toLowerCase();
     const extra = [];
@@ -61,7 +84,7 @@
     const post = proto.postMessage;
     proto.postMessage = function (message, ...rest) {
       if (message && message.type === QUERY && typeof message.data === "string") {
-        message = { ...message, data: expand(message.data) };
+        message = { ...message, data: addStemmed(dropStopWords(expand(message.data))) };
       }
       return post.call(this, message, ...rest);
     };
