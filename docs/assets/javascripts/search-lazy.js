@@ -33,11 +33,10 @@
   }
 
   // --- 2. synonyms ------------------------------------------------------------------------
-  let groups = Array.isArray(window.__kbSynonyms) ? window.__kbSynonyms : null;
-  const synonymsReady =
-    groups !== null || location.protocol === "file:"
-      ? Promise.resolve()
-      : null;
+  // Over file:// (the offline bundle) fetch is not allowed; the bundle ships the same data as
+  // assets/search/synonyms.js, which sets window.__kbSynonyms.
+  let groups = null;
+  const synonymsReady = location.protocol === "file:" ? Promise.resolve() : null;
   function loadSynonyms() {
     if (groups !== null || location.protocol === "file:") return Promise.resolve();
     return fetch(new URL("search/synonyms.json", base))
@@ -72,7 +71,8 @@
   function expand(query) {
     const q = query.toLowerCase();
     const extra = [];
-    for (const group of groups || []) {
+    const known = groups || (window.__kbSynonyms || []).map((g) => g.map((p) => p.toLowerCase()));
+    for (const group of known) {
       const hit = group.some((p) => new RegExp(`(^|[^a-z0-9])${escape(p)}([^a-z0-9]|$)`).test(q));
       if (!hit) continue;
       for (const p of group) if (!q.includes(p)) extra.push(p);
