@@ -19,6 +19,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map", ".mjs"}
@@ -55,9 +56,9 @@ def build_site(target: Path | None = None) -> Path:
 class _StaticHost(http.server.SimpleHTTPRequestHandler):
     """A static file handler that gzips text responses on request, like a typical host."""
 
-    cache: dict[Path, bytes] = {}
+    cache: ClassVar[dict[Path, bytes]] = {}  # one compressed copy per file, shared by requests
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):
         pass
 
     def send_head(self):
@@ -79,7 +80,7 @@ class _StaticHost(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return _Body(body)
 
-    def do_GET(self):  # noqa: N802 - the base class's name
+    def do_GET(self):
         # The base class reads the file object send_head returns; for gzip that is _Body.
         f = self.send_head()
         if f:

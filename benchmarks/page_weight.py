@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import CHROMIUM_FLAGS, build_site, chromium_path, serve_compressed  # noqa: E402
+from _site import CHROMIUM_FLAGS, build_site, chromium_path, serve_compressed
 
 PAGES = {
     "home": "",

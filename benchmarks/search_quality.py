@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import CHROMIUM_FLAGS, build_site, chromium_path, serve_compressed  # noqa: E402
+from _site import CHROMIUM_FLAGS, build_site, chromium_path, serve_compressed
 
 QUESTIONS = Path(__file__).with_name("search_questions.yml")
 TARGET = 0.95
@@ -103,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{mark} {item['q']!r}: {got} (want one of {sorted(expected)})")
         browser.close()
     n = len(questions)
-    print(f"{n} questions; top-1 hit rate {top1 / n:.0%}, top-3 hit rate {top3 / n:.1%} "
-          f"(target {TARGET:.0%}); median time to results {statistics.median(waits):.2f} s")
+    print(
+        f"{n} questions; top-1 hit rate {top1 / n:.0%}, top-3 hit rate {top3 / n:.1%} "
+        f"(target {TARGET:.0%}); median time to results {statistics.median(waits):.2f} s"
+    )
     return 0 if top3 / n >= TARGET else 1
 
 

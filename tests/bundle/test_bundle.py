@@ -91,9 +91,10 @@ def test_every_runbook_opens_offline_and_search_works(browser, bundle: Path) -> 
         assert box.is_visible(), runbook.stem
         assert page.locator("pre code").count() >= 2
         # Stylesheets came from the bundle: the header is Material's coloured bar.
-        assert page.evaluate(
-            "getComputedStyle(document.querySelector('.md-header')).position"
-        ) in {"sticky", "fixed"}
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in {
+            "sticky",
+            "fixed",
+        }
     page.goto((bundle / "index.html").as_uri(), wait_until="load")
     page.locator("label[for=__search]").first.click()
     query = page.locator("input[data-md-component=search-query]")
@@ -102,7 +103,9 @@ def test_every_runbook_opens_offline_and_search_works(browser, bundle: Path) -> 
     results = page.locator("[data-md-component=search-result] .md-search-result__item")
     results.first.wait_for(state="visible", timeout=20000)
     page.wait_for_timeout(1000)  # the index is built on first use; let the results settle
-    top = results.evaluate_all("(items) => items.slice(0, 3).map((li) => li.querySelector('a').href)")
+    top = results.evaluate_all(
+        "(items) => items.slice(0, 3).map((li) => li.querySelector('a').href)"
+    )
     assert any("devops/runbooks/redisdown.html" in href for href in top), top
     context.close()
     assert outside == [], f"requests beyond the bundle: {outside[:5]}"

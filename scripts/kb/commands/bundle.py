@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         (work / "mkdocs.bundle.yml").write_text(config, encoding="utf-8")
         site = Path(tmp, "site")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_TODAY": repo.today.isoformat()}
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
             [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.bundle.yml",
              "-d", str(site)],
             cwd=work, env=env, capture_output=True, text=True, check=False,
@@ -247,7 +247,9 @@ def _point_outside_links_online(page: Path, site: Path, site_url: str) -> None:
         rel = re.sub(r"(^|/)index\.html$", r"\1", re.sub(r"\.html$", "/", rel))
         rel = rel.removesuffix("README/")
         url = html.escape(site_url + rel, quote=True)
-        return f'class="kb-online" title="Needs the network: published site" {match[1]}{url}{match[3]}'
+        return (
+            f'class="kb-online" title="Needs the network: published site" {match[1]}{url}{match[3]}'
+        )
 
     new = _HREF.sub(fix, text)
     if new != text:

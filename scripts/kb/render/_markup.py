@@ -36,6 +36,14 @@ def escape_md(value: Any) -> Any:
     return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))  # noqa: S704
 
 
+def escape_md_spaced(value: Any) -> Markup:
+    """Like escape_md, but keeps one space at either end, for text that sits beside markup."""
+    text = "" if value is None else str(value)
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return Markup(lead) + escape_md(text) + Markup(trail)  # noqa: S704 - spaces and escaped text
+
+
 def md_link(text: Any, target: str) -> Markup:
     """A Markdown link with escaped text; `target` must be a URL or path we built or validated."""
     safe_target = target.replace(" ", "%20").replace(")", "%29").replace("(", "%28")

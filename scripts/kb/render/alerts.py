@@ -11,7 +11,7 @@ from markupsafe import Markup
 from kb.model import DataError, Problem
 from kb.model.alerts import RULES_DIR, RUNBOOKS_DIR, load_rules, load_runbooks
 from kb.model.owners import load_owners
-from kb.render._markup import escape_md, render
+from kb.render._markup import escape_md_spaced, render
 from kb.render._registry import RenderContext, macro
 
 OWNERS_PAGE = "devops/owners.md"
@@ -31,9 +31,7 @@ def alert_text(text: str) -> Markup:
     out = Markup("")
     for i, part in enumerate(parts):
         if i % 2 == 0:
-            lead = " " if part[:1].isspace() else ""
-            trail = " " if part[-1:].isspace() and part.strip() else ""
-            out += Markup(lead) + escape_md(part) + Markup(trail)
+            out += escape_md_spaced(part)
             continue
         label = _LABEL.match(part)
         name = label[1] if label else "value"
