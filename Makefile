@@ -41,9 +41,15 @@ check: install ## Validate pages, data, TODOs and the activity log (kb check)
 	$(RUN) kb check
 
 .PHONY: test
-test: install ## Run the whole test suite (what CI runs)
+test: install ## Run the whole test suite (what CI runs), then make verify
 	$(RUN) kb check
 	$(RUN) pytest $(PYTEST_ARGS)
+	$(MAKE) verify
+
+.PHONY: verify
+verify: install ## Run every command block and every alert drill against a local stack on 127.0.0.1
+	$(RUN) kb verify --quiet --check
+	$(RUN) kb drill --all --dry-run
 
 .PHONY: lint
 lint: install ## Lint Python, YAML, Markdown and spelling
@@ -75,14 +81,15 @@ doctor: ## Check Python, uv, chromium, promtool, amtool, terraform and EXA_API_K
 	python3 scripts/devx/doctor.py
 
 .PHONY: deps-system
-deps-system: ## Install chromium, promtool and amtool (apt-get, as root on Debian)
+deps-system: ## Install chromium, promtool, amtool, redis, PostgreSQL 15, shellcheck (apt-get, as root)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-	    chromium prometheus prometheus-alertmanager; \
+	    chromium prometheus prometheus-alertmanager \
+	    redis-server redis-tools postgresql-15 postgresql-client-15 shellcheck curl util-linux; \
 	else \
 	  echo "Install these, then re-run make test:"; \
-	  echo "  Debian/Ubuntu: sudo apt-get install chromium prometheus prometheus-alertmanager"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install chromium prometheus prometheus-alertmanager redis-server redis-tools postgresql-15 postgresql-client-15 shellcheck"; \
 	  echo "  macOS:         brew install --cask chromium && brew install prometheus alertmanager"; \
 	  echo "  Or point CHROMIUM at any Chromium/Chrome binary (tests read \$$CHROMIUM)."; \
 	fi

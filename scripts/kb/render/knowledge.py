@@ -20,6 +20,7 @@ from kb.model.todos import load_todos
 from kb.render._markup import render
 from kb.render._registry import RenderContext, macro
 from kb.render.runbooks import runbook_first_minute
+from kb.render.verification import drill_line
 
 OWNERS_PAGE = "devops/owners.md"
 INVENTORY_DATA = "docs/devops/inventory.yml"
@@ -62,7 +63,7 @@ def page_header(ctx: RenderContext) -> str:
     page, meta = _this_page(ctx)
     due = meta.review_due()
     overdue = meta.overdue_days(ctx.repo.today)
-    return render(
+    return drill_header(ctx, meta.alert) + render(
         "page_header.md.j2",
         owner=meta.owner,
         owner_url=_owner_url(ctx, meta.owner, 1 + line_of(page.raw_meta, ("owner",))),
@@ -75,6 +76,12 @@ def page_header(ctx: RenderContext) -> str:
         # The runbook box is its own macro and template, so header additions merge cleanly.
         first_minute=Markup(runbook_first_minute(ctx)) if meta.kind == "runbook" else "",  # noqa: S704
     )
+
+
+def drill_header(ctx: RenderContext, alert: str | None) -> str:
+    """The runbook header's "last drilled" line, before the rest of the header ('' elsewhere)."""
+    line = drill_line(ctx, alert)
+    return line + "\n" if line else ""
 
 
 @macro
