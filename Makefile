@@ -76,6 +76,10 @@ security: install ## Run every offline security scanner and log a summary
 bench: install ## Run the benchmarks and print medians and ratios
 	@for script in benchmarks/*.py; do echo "== $$script"; $(RUN) python $$script; done
 
+.PHONY: bundle
+bundle: install ## Write the offline incident bundle (runbooks, incident response) to dist/
+	$(RUN) kb bundle --output dist/plasma-incident-bundle.zip
+
 .PHONY: doctor
 doctor: ## Check Python, uv, chromium, promtool, amtool, terraform and EXA_API_KEY; print fixes
 	python3 scripts/devx/doctor.py
@@ -96,4 +100,4 @@ deps-system: ## Install chromium, promtool, amtool, redis, PostgreSQL 15, shellc
 
 .PHONY: clean
 clean: ## Remove the built site and caches
-	rm -rf $(SITE) site-zensical .cache .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(SITE) site-zensical dist .cache .pytest_cache .ruff_cache test-artifacts

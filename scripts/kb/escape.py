@@ -19,7 +19,7 @@ from typing import Any
 # `{{ config }}` or `{% raw %}` in data stays text even on a page rendered by macros.
 MD_SPECIAL = re.compile(r"[\\`*_\[\]()#+!|~^={}%$&<>\"']")
 
-_HTML_IN_MD = re.compile(r"[\[\]{}`\\]")
+_HTML_IN_MD = re.compile(r"[\[\]{}`\\|]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 _SHORTCODE_COLON = re.compile(r":(?=[\w+-]*:)")
 
@@ -66,7 +66,7 @@ def md_html_text(value: Any) -> str:
     """`value` as the text of an inline HTML element inside Markdown, e.g. `<code>…</code>`.
 
     Python-Markdown still parses Markdown inside inline HTML, so besides HTML's specials the
-    characters that open a link or image (`[`, `]`), a code span (a backtick), an attr_list
+    characters that open a link or image (`[`, `]`), a code span (a backtick), a table cell (`|`), an attr_list
     (`{`, `}`) or an emoji shortcode (`:`) become entities.
     """
     text = html.escape(one_line(value), quote=True)

@@ -40,6 +40,17 @@ def parse_period(text: str) -> dt.timedelta:
     return dt.timedelta(days=int(match["n"]) * _UNIT_DAYS[match["unit"]])
 
 
+class SearchSettings(BaseModel):
+    """Material's per-page search settings: leave a page out of the index, or rank it lower."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exclude: bool = Field(default=False, description="Leave the page out of the search index")
+    boost: float | None = Field(
+        default=None, gt=0, description="Multiply the page's search score (below 1 ranks it lower)"
+    )
+
+
 class FrontMatter(BaseModel):
     """Front matter of one page. Which keys are required depends on `kind` (see `_per_kind`)."""
 
@@ -81,6 +92,9 @@ class FrontMatter(BaseModel):
         default_factory=list, description="Material page parts to hide"
     )
     description: str | None = Field(default=None, description="Meta description for search")
+    search: SearchSettings | None = Field(
+        default=None, description="Search index settings (generated dashboards stay out)"
+    )
 
     @field_validator("title", "description")
     @classmethod

@@ -29,6 +29,14 @@ def escape_md(value: Any) -> Any:
     return Markup(escape.md_inline(value))  # noqa: S704
 
 
+def escape_md_spaced(value: Any) -> Markup:
+    """Like escape_md, but keeps one space at either end, for text that sits beside markup."""
+    text = "" if value is None else str(value)
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return Markup(lead) + escape_md(text) + Markup(trail)  # noqa: S704 - spaces and escaped text
+
+
 def md_link(text: Any, target: Any) -> Markup:
     """A Markdown link with escaped text; only http(s) and relative targets become links."""
     label = str(text) if isinstance(text, Markup) else escape.md_inline(text)

@@ -19,6 +19,7 @@ from kb.model.references import references_or_raise
 from kb.model.todos import load_todos
 from kb.render._markup import render
 from kb.render._registry import RenderContext, macro
+from kb.render.runbooks import runbook_first_minute
 from kb.render.verification import drill_line
 
 OWNERS_PAGE = "devops/owners.md"
@@ -72,6 +73,8 @@ def page_header(ctx: RenderContext) -> str:
         overdue=overdue if overdue > 0 else 0,
         review_every=meta.review_every,
         kind=meta.kind,
+        # The runbook box is its own macro and template, so header additions merge cleanly.
+        first_minute=Markup(runbook_first_minute(ctx)) if meta.kind == "runbook" else "",  # noqa: S704
     )
 
 
