@@ -147,16 +147,22 @@ class Events:
 
 
 def _load_list(
-    folder: Path, label: str, name: str, key: str, model: type[BaseModel], problems: list[Problem]
+    folder: Path,
+    label: str,
+    name: str,
+    key: str,
+    model: type[BaseModel],
+    problems: list[Problem],
+    text: str | None = None,
 ):
     """Validate `<folder>/<name>` record by record; returns [(record, raw mapping)] of good ones."""
     path = f"{label}/{name}"
     file = folder / name
-    if not file.is_file():
+    if text is None and not file.is_file():
         problems.append(Problem(path, 1, f"missing events file (write `{key}: []` when empty)"))
         return [], path
     try:
-        data = _yaml.load(file.read_text(encoding="utf-8"), path)
+        data = _yaml.load(text if text is not None else file.read_text(encoding="utf-8"), path)
     except DataError as exc:
         problems.extend(exc.problems)
         return [], path
@@ -178,8 +184,16 @@ def _load_list(
     return good, path
 
 
-def load_events(root: Path, folder: Path | str, runbooks: set[str] | None = None) -> Events:
-    """Load an events folder; `runbooks` (page names) enables the runbook-name check."""
+def load_events(
+    root: Path,
+    folder: Path | str,
+    runbooks: set[str] | None = None,
+    incidents_text: str | None = None,
+) -> Events:
+    """Load an events folder; `runbooks` (page names) enables the runbook-name check.
+
+    `incidents_text` stands in for incidents.yml, so a writer can validate before it replaces it.
+    """
     folder = Path(folder) if Path(folder).is_absolute() else Path(root, folder)
     try:
         label = folder.resolve().relative_to(Path(root).resolve()).as_posix()
@@ -234,7 +248,9 @@ def load_events(root: Path, folder: Path | str, runbooks: set[str] | None = None
                     f"of {dep.service} in this file",
                 )
             )
-    incidents, ipath = _load_list(folder, label, INCIDENTS_FILE, "incidents", Incident, problems)
+    incidents, ipath = _load_list(
+        folder, label, INCIDENTS_FILE, "incidents", Incident, problems, incidents_text
+    )
     seen = {}
     for inc, raw in incidents:
         message, where = _incident_problem(inc, raw, known, by_id, runbooks, label)
