@@ -59,8 +59,11 @@ class Window:
 
 
 def default_window(events: Events, since: dt.date | None, until: dt.date | None) -> Window | None:
-    """The window asked for, its open ends filled from the production deployments' dates."""
-    dates = sorted(d.finished.date() for d in events.deployments if d.environment == "production")
+    """The window asked for, its open ends filled from the production deployments' and incidents' dates."""
+    dates = sorted(
+        [d.finished.date() for d in events.deployments if d.environment == "production"]
+        + [i.detected.date() for i in events.incidents]
+    )
     if since is None:
         since = dates[0] if dates else until
     if until is None:

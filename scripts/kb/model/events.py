@@ -64,34 +64,70 @@ class ServicesFile(_Strict):
 class Change(_Strict):
     """One change (pull request or direct commit) a deployment shipped."""
 
-    sha: str = Field(pattern=f"^{_SHA}$")  # the change's commit on main
-    # The change's earliest commit (author time): change lead time starts here, not at the merge.
-    first_commit: AwareDatetime
-    merged: AwareDatetime | None = None  # kept for the review-time indicator; not lead time
+    sha: str = Field(pattern=f"^{_SHA}$", description="The change's commit on main.")
+    first_commit: AwareDatetime = Field(
+        description="The change's earliest commit (author time). Change lead time starts here, "
+        "not at the merge."
+    )
+    merged: AwareDatetime | None = Field(
+        default=None, description="When it was merged; informational, never used for lead time."
+    )
 
     _to_utc = field_validator("first_commit", "merged")(
         lambda v: _utc(v) if v is not None else None
     )
 
 
+_DIGEST = r"^sha256:[0-9a-f]{64}$"
+
+
 class Deployment(_Strict):
     """One deployment of one service to one environment."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # the GitHub deployment id
-    service: str
-    version: str = Field(pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$")
-    environment: Literal["staging", "production"]
-    started: AwareDatetime
-    finished: AwareDatetime
-    result: Literal["success", "failure"]
-    commit_range: str | None = Field(default=None, pattern=f"^{_SHA}\\.\\.{_SHA}$")
-    changes: list[Change] = Field(default_factory=list)
-    digest: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
-    previous_digest: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
-    incident: str | None = Field(default=None, pattern=INCIDENT_ID.pattern)  # rework when set
-    rollback: bool = False
-    rolled_back_from: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
-    failed_deployment: str | None = None  # the deployment this one rolls back or fixes
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="Unique id: the GitHub deployment id the pipeline created.",
+    )
+    service: str = Field(description="A service of services.yml.")
+    version: str = Field(
+        pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$",
+        description="The SemVer tag deployed (for a rollback, the version returned to).",
+    )
+    environment: Literal["staging", "production"] = Field(
+        description="Only production deployments count towards the metrics."
+    )
+    started: AwareDatetime = Field(description="The deployment's in_progress status.")
+    finished: AwareDatetime = Field(
+        description="The final status: the moment the deployment counts as in production."
+    )
+    result: Literal["success", "failure"] = Field(
+        description="The final status; failure means the pipeline's after-checks failed."
+    )
+    commit_range: str | None = Field(
+        default=None,
+        pattern=f"^{_SHA}\\.\\.{_SHA}$",
+        description="previous..this deployment's commit: what it shipped.",
+    )
+    changes: list[Change] = Field(
+        default_factory=list, description="The changes in commit_range (none for a rollback)."
+    )
+    digest: str | None = Field(default=None, pattern=_DIGEST, description="Image digest deployed.")
+    previous_digest: str | None = Field(
+        default=None, pattern=_DIGEST, description="The digest it replaced: the rollback target."
+    )
+    incident: str | None = Field(
+        default=None,
+        pattern=INCIDENT_ID.pattern,
+        description="Set on a hotfix or rollback made because of that incident: rework.",
+    )
+    rollback: bool = Field(default=False, description="True when it redeploys an earlier digest.")
+    rolled_back_from: str | None = Field(
+        default=None, pattern=_DIGEST, description="On a rollback: the digest it replaced."
+    )
+    failed_deployment: str | None = Field(
+        default=None,
+        description="The id of the deployment this rollback or hotfix repairs: that one failed.",
+    )
 
     _to_utc = field_validator("started", "finished")(_utc)
 
@@ -104,18 +140,34 @@ class Deployment(_Strict):
 class Incident(_Strict):
     """One incident, from declaration to resolution."""
 
-    id: str = Field(pattern=INCIDENT_ID.pattern)
-    title: str = Field(min_length=1)
-    service: str
-    severity: Literal["SEV-1", "SEV-2", "SEV-3", "SEV-4"]
-    started: AwareDatetime  # impact began (often found afterwards)
-    detected: AwareDatetime  # an alert fired or someone reported it: the incident opened
-    mitigated: AwareDatetime | None = None  # impact stopped
-    resolved: AwareDatetime | None = None  # cause fixed, incident closed
-    caused_by: str | None = None  # the deployment id, when a change caused it
-    runbooks: list[str] = Field(default_factory=list)  # runbook page names used
-    runbooks_wrong: list[str] = Field(default_factory=list)  # the postmortem found these wrong
-    postmortem: str | None = None  # URL or docs/ path of the postmortem
+    id: str = Field(pattern=INCIDENT_ID.pattern, description="INC-<number>.")
+    title: str = Field(min_length=1, description="What users saw, in a few words.")
+    service: str = Field(description="A service of services.yml.")
+    severity: Literal["SEV-1", "SEV-2", "SEV-3", "SEV-4"] = Field(
+        description="The final level, as the postmortem settles it."
+    )
+    started: AwareDatetime = Field(description="When impact began (often found afterwards).")
+    detected: AwareDatetime = Field(
+        description="When an alert fired or someone reported it: the incident opened."
+    )
+    mitigated: AwareDatetime | None = Field(default=None, description="When impact stopped.")
+    resolved: AwareDatetime | None = Field(
+        default=None, description="When the cause was fixed and the incident closed."
+    )
+    caused_by: str | None = Field(
+        default=None, description="The id of the deployment that caused it, if a change did."
+    )
+    runbooks: list[str] = Field(
+        default_factory=list, description="Runbook pages used (file names without .md)."
+    )
+    runbooks_wrong: list[str] = Field(
+        default_factory=list, description="Runbooks the postmortem found wrong (a subset)."
+    )
+    postmortem: str | None = Field(
+        default=None,
+        pattern=r"^(https://[^\s<>\"'`]+|docs/[A-Za-z0-9/_.-]+\.md)$",
+        description="The postmortem: an https URL or a page as docs/<path>.md.",
+    )
 
     _to_utc = field_validator("started", "detected", "mitigated", "resolved")(
         lambda v: _utc(v) if v is not None else None
@@ -200,6 +252,8 @@ def load_events(
     except ValueError:
         label = folder.as_posix()
     events = Events(label)
+    if not folder.is_dir():  # a repository that records no events yet
+        return events
     problems = events.problems
     services, _ = _load_list(folder, label, SERVICES_FILE, "services", Service, problems)
     for service, raw in services:

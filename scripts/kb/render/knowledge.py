@@ -17,6 +17,7 @@ from kb.model.owners import OWNERS_FILE, load_owners
 from kb.model.pages import Page, load_pages, page_by_src
 from kb.model.references import references_or_raise
 from kb.model.todos import load_todos
+from kb.render import runbook_history
 from kb.render._markup import render
 from kb.render._registry import RenderContext, macro
 
@@ -61,7 +62,7 @@ def page_header(ctx: RenderContext) -> str:
     page, meta = _this_page(ctx)
     due = meta.review_due()
     overdue = meta.overdue_days(ctx.repo.today)
-    return render(
+    header = render(
         "page_header.md.j2",
         owner=meta.owner,
         owner_url=_owner_url(ctx, meta.owner, 1 + line_of(page.raw_meta, ("owner",))),
@@ -72,6 +73,7 @@ def page_header(ctx: RenderContext) -> str:
         review_every=meta.review_every,
         kind=meta.kind,
     )
+    return header + runbook_history.last_use(ctx)
 
 
 @macro
@@ -124,7 +126,8 @@ def reference_catalogue(ctx: RenderContext, area: str | None = None) -> str:
 def review_dashboard(ctx: RenderContext) -> str:
     """Every page with owner, last review and due date; overdue first, then soonest due."""
     rows = []
-    for page in _valid_pages(ctx):
+    pages = _valid_pages(ctx)
+    for page in pages:
         meta = page.meta
         if meta is None:  # _valid_pages raised already; keeps type checkers honest
             continue
@@ -142,7 +145,8 @@ def review_dashboard(ctx: RenderContext) -> str:
             }
         )
     rows.sort(key=lambda r: (-r["overdue"], r["due"], r["title"].lower()))
-    return render(
+    flagged = runbook_history.runbooks_to_fix(ctx, pages)
+    return runbook_history.render_flagged(flagged) + render(
         "review_dashboard.md.j2",
         rows=rows,
         overdue=sum(1 for r in rows if r["overdue"] > 0),
