@@ -136,9 +136,7 @@ def _table(report: dict) -> str:
             row.append(_cell(key, source[key]))
         rows.append(row)
     for key in ("deployments", "incidents"):
-        rows.append(
-            [key, *(str((report if c == "(all)" else services[c])[key]) for c in columns)]
-        )
+        rows.append([key, *(str((report if c == "(all)" else services[c])[key]) for c in columns)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [f"{report['events']}: {report['since']} to {report['until']} (UTC)"]
     for index, row in enumerate(rows):

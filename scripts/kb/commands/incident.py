@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from kb.model._io import write_atomic
 from kb.model.events import (
@@ -34,6 +34,8 @@ from kb.model.events import (
     runbook_names,
 )
 
+#: Seconds to wait for another `kb incident` on the same file before giving up.
+LOCK_TIMEOUT = 120
 _FIELDS = (
     "id",
     "title",
@@ -125,27 +127,44 @@ def run(args: argparse.Namespace) -> int:
         return 2
     own = folder.resolve() == Path(root, EVENTS_DIR).resolve()
     runbooks = runbook_names(args.repo) if own else None
-    with FileLock(str(file.with_name(f".{file.name}.lock")), timeout=30):
-        events = load_events(root, folder, runbooks=runbooks)
-        if events.problems:
-            for problem in events.problems:
-                print(problem, file=sys.stderr)
-            print("kb incident: fix the records first; nothing written", file=sys.stderr)
-            return 1
-        records = [_record(i) for i in events.incidents]
-        try:
-            message = _apply(args, records, _now())
-        except _Usage as exc:
-            print(f"kb incident: {exc}", file=sys.stderr)
-            return 2
-        text = _render(file.read_text(encoding="utf-8"), records)
-        after = load_events(root, folder, runbooks=runbooks, incidents_text=text)
-        if after.problems:
-            for problem in after.problems:
-                print(problem, file=sys.stderr)
-            print("kb incident: nothing written", file=sys.stderr)
-            return 1
-        write_atomic(file, text)
+    lock = FileLock(str(file.with_name(f".{file.name}.lock")), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        print(
+            f"kb incident: {file} is locked by another writer for over {LOCK_TIMEOUT} s; "
+            "nothing written, try again",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        return _locked_run(args, root, folder, file, runbooks)
+    finally:
+        lock.release()
+
+
+def _locked_run(args, root: Path, folder: Path, file: Path, runbooks) -> int:
+    """Read, change, validate and replace incidents.yml; the caller holds the lock."""
+    events = load_events(root, folder, runbooks=runbooks)
+    if events.problems:
+        for problem in events.problems:
+            print(problem, file=sys.stderr)
+        print("kb incident: fix the records first; nothing written", file=sys.stderr)
+        return 1
+    records = [_record(i) for i in events.incidents]
+    try:
+        message = _apply(args, records, _now())
+    except _Usage as exc:
+        print(f"kb incident: {exc}", file=sys.stderr)
+        return 2
+    text = _render(file.read_text(encoding="utf-8"), records)
+    after = load_events(root, folder, runbooks=runbooks, incidents_text=text)
+    if after.problems:
+        for problem in after.problems:
+            print(problem, file=sys.stderr)
+        print("kb incident: nothing written", file=sys.stderr)
+        return 1
+    write_atomic(file, text)
     print(f"{events.folder}/{INCIDENTS_FILE}: {message}", file=sys.stderr)
     return 0
 

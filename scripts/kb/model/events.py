@@ -19,6 +19,7 @@ never raises for bad records: it returns `Problem`s pointing at the offending li
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,7 +231,10 @@ def _load_list(
         record, found = validate(model, raw, path)
         if found:
             # One line a record: the first problem is enough to fix, and it names its line.
-            problems.append(Problem(path, found[0].line, f"{key}[{index}]: {found[0].message}"))
+            message = found[0].message
+            if message.endswith("input should have timezone info"):
+                message += ": write the UTC offset, e.g. 2026-11-10T14:00:00Z or +01:00"
+            problems.append(Problem(path, found[0].line, f"{key}[{index}]: {message}"))
             continue
         good.append((record, raw))
     return good, path
@@ -256,14 +260,14 @@ def load_events(
         return events
     problems = events.problems
     services, _ = _load_list(folder, label, SERVICES_FILE, "services", Service, problems)
-    for service, raw in services:
+    for service, _raw in services:
         events.services[service.id] = service
     known = set(events.services)
     deployments, dpath = _load_list(
         folder, label, DEPLOYMENTS_FILE, "deployments", Deployment, problems
     )
     seen: dict[str, int] = {}
-    for index, (dep, raw) in enumerate(deployments):
+    for _index, (dep, raw) in enumerate(deployments):
         where = raw.line
         message = None
         if known and dep.service not in known:
@@ -329,7 +333,7 @@ def _incident_problem(inc: Incident, raw, known, by_id, runbooks, label):
         )
     order = [("started", inc.started), ("detected", inc.detected)]
     order += [(k, v) for k, v in (("mitigated", inc.mitigated), ("resolved", inc.resolved)) if v]
-    for (before, early), (after, late) in zip(order, order[1:], strict=False):
+    for (before, early), (after, late) in itertools.pairwise(order):
         if late < early:
             return f"{after} is before {before}", raw.lines[after]
     if inc.resolved and inc.mitigated is None:
@@ -421,4 +425,3 @@ def runbooks_found_wrong(events: Events) -> dict[str, list[Incident]]:
         for name in inc.runbooks_wrong:
             found.setdefault(name, []).append(inc)
     return found
-

@@ -135,7 +135,9 @@ def dora_events(ctx: RenderContext) -> str:
             }
             for d in sorted(metrics.deployments, key=lambda d: d.finished)
         ]
-        incidents = [_incident_row(ctx, i) for i in sorted(metrics.incidents, key=lambda i: i.detected)]
+        incidents = [
+            _incident_row(ctx, i) for i in sorted(metrics.incidents, key=lambda i: i.detected)
+        ]
         sections.append({"service": service, "deployments": deployments, "incidents": incidents})
     return render(
         "dora_events.md.j2",
@@ -159,7 +161,11 @@ def _incident_row(ctx: RenderContext, inc: Incident) -> dict:
             else inc.postmortem
         ),
         "runbooks": [
-            {"name": name, "link": ctx.link_to(f"devops/runbooks/{name}.md"), "wrong": name in inc.runbooks_wrong}
+            {
+                "name": name,
+                "link": ctx.link_to(f"devops/runbooks/{name}.md"),
+                "wrong": name in inc.runbooks_wrong,
+            }
             for name in inc.runbooks
         ],
     }
@@ -198,4 +204,6 @@ def event_fields(ctx: RenderContext, kind: str) -> str:
         }
         for name, info in _MODELS[kind].model_fields.items()
     ]
-    return render("dora_fields.md.j2", fields=fields, model=f"kb.model.events.{_MODELS[kind].__name__}")
+    return render(
+        "dora_fields.md.j2", fields=fields, model=f"kb.model.events.{_MODELS[kind].__name__}"
+    )
