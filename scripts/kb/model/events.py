@@ -132,6 +132,19 @@ class Deployment(_Strict):
 
     _to_utc = field_validator("started", "finished")(_utc)
 
+    @field_validator(
+        "incident",
+        "digest",
+        "previous_digest",
+        "rolled_back_from",
+        "failed_deployment",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        # The pipeline's payload writes "" for an unset input (jq --arg); it means "none".
+        return None if value == "" else value
+
     @property
     def planned(self) -> bool:
         """False for rework: a rollback or hotfix made because of an incident."""
