@@ -132,6 +132,12 @@ class Deployment(_Strict):
 
     _to_utc = field_validator("started", "finished")(_utc)
 
+    @field_validator("id", "failed_deployment", mode="before")
+    @classmethod
+    def _id_text(cls, value: object) -> object:
+        # GitHub deployment ids are numbers; YAML reads an unquoted one as an int.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @field_validator(
         "incident",
         "digest",
@@ -182,6 +188,11 @@ class Incident(_Strict):
         pattern=r"^(https://[^\s<>\"'`]+|docs/[A-Za-z0-9/_.-]+\.md)$",
         description="The postmortem: an https URL or a page as docs/<path>.md.",
     )
+
+    @field_validator("caused_by", mode="before")
+    @classmethod
+    def _id_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     _to_utc = field_validator("started", "detected", "mitigated", "resolved")(
         lambda v: _utc(v) if v is not None else None
@@ -247,6 +258,9 @@ def _load_list(
             message = found[0].message
             if message.endswith("input should have timezone info"):
                 message += ": write the UTC offset, e.g. 2026-11-10T14:00:00Z or +01:00"
+            elif ".sha'" in message and message.endswith("input should be a valid string"):
+                message += ': quote it (sha: "0123456"), YAML reads an all-digit SHA as a number'
+
             problems.append(Problem(path, found[0].line, f"{key}[{index}]: {message}"))
             continue
         good.append((record, raw))
