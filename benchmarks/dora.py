@@ -4,7 +4,8 @@ Six services deploy every few hours for a year: 2,500, 5,000 and 10,000 producti
 every tenth one failing with an incident and a rollback. The figures printed are medians over the
 repetitions of a whole `kb dora --format json` run in-process (parse, validate, cross-check,
 compute per service), wall clock and CPU (the CPU figure is steadier on a shared machine); the
-ratio of each size's CPU median to the one before shows how the cost grows (2.0 is linear). Run with `make bench` or `python benchmarks/dora.py [REPS]`.
+ratio of each size's CPU median to the one before shows how the cost grows (2.0 is linear).
+Run with `make bench` or `python benchmarks/dora.py [REPS]`.
 """
 
 from __future__ import annotations
