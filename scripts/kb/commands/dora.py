@@ -1,11 +1,11 @@
 """Compute the five DORA delivery metrics from deployment and incident records.
 
-  kb dora                                   every service, over all recorded production deployments
+  kb dora                                   every service, over every recorded event
   kb dora --service gateway --since 2026-11-02 --until 2026-11-29
   kb dora --events tests/dora/data/two-services --format json
 
-DATE is YYYY-MM-DD; the window is whole UTC days, both ends included (default: the first to the last
-production deployment). --events reads another folder with the layout of docs/devops/events/
+DATE is YYYY-MM-DD; the window is whole UTC days, both ends included (default: from the first to
+the last recorded production deployment or incident). --events reads another folder with the layout of docs/devops/events/
 (services.yml, deployments.yml, incidents.yml). JSON keys: change_lead_time_hours (median),
 deployment_frequency_per_week, change_fail_rate, failed_deployment_recovery_time_hours (median),
 deployment_rework_rate (ratios, not percentages), deployments, incidents; `services` holds the same
