@@ -202,6 +202,20 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+def start_activity_log(repo: Path) -> None:
+    """Keep only the header of `repo`'s activity log (a copy), dropping every entry.
+
+    The log is kept oldest first, so `kb log` refuses an entry dated before the newest one. A test
+    that pins KB_TODAY and logs into a copy of the real log would fail as soon as the real log
+    gained an entry dated later; starting the copy's log empty keeps such tests independent of
+    the repository's history.
+    """
+    path = repo / "docs/devops/activity-log.md"
+    text = path.read_text(encoding="utf-8")
+    head, _, _ = text.partition("\n## ")
+    path.write_text(head.rstrip("\n") + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of the repository's tracked content in a temporary folder, for tests that write."""

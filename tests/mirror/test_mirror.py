@@ -34,7 +34,7 @@ from kb.model.exa_spec import (
     review_items,
     sha256_text,
 )
-from tests.conftest import ROOT, serve_directory
+from tests.conftest import ROOT, serve_directory, start_activity_log
 
 FIXTURE = "tests/mirror/fixtures/catalogue-api.yaml"
 SPEC = ROOT / FIXTURE
@@ -91,6 +91,7 @@ def _explain_everything(repo: Path) -> None:
 def fixture_repo(repo_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> Path:
     """A copy of the repository whose docs/exa mirrors the fixture, every field explained."""
     monkeypatch.setenv("KB_TODAY", "2026-11-24")
+    start_activity_log(repo_copy)
     exa = repo_copy / "docs/exa"
     shutil.rmtree(exa / "schemas")
     for name in ("mirror.yaml", "changes.md", "explanations.yaml"):
