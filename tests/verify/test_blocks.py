@@ -78,7 +78,7 @@ def test_the_catalogue_comes_from_terraform_manifests_alertmanager_and_owners():
     assert cat.has("db_parameter_group", "plasma-prod-postgres15")
     assert cat.has("redis_group", "plasma-prod-redis")
     assert cat.has("aws_secret", "plasma-prod/redis/auth-token")
-    assert cat.has("namespace", "gateway") and not cat.has("namespace", "gatway")
+    assert cat.has("namespace", "gateway") and not cat.has("namespace", "gateway-prod")
     assert cat.has("deployment", "gateway/gateway-edge")
     assert cat.has("container", "gateway/gateway-graphql")
     assert cat.has("argocd_app", "gateway") and not cat.has("argocd_app", "gateway-production")

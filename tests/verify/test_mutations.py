@@ -83,8 +83,8 @@ def test_the_unbroken_pages_pass(repo, stack):
         pytest.param(
             "docs/devops/runbooks/gatewaynotready.md",
             "kubectl -n gateway get pods",
-            "kubectl -n gatway get pods",
-            "namespace 'gatway' is not in the catalogue",
+            "kubectl -n gateway-prod get pods",
+            "namespace 'gateway-prod' is not in the catalogue",
             id="namespace-missing",
         ),
         pytest.param(
