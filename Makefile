@@ -29,21 +29,31 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.synced ## Create .venv and install the locked dependencies (uv sync --locked)
 
 .PHONY: serve
-serve: install ## Serve the site with live reload on 127.0.0.1:8000
-	$(RUN) mkdocs serve --dev-addr $(HOST):$(PORT)
+serve: install ## Serve the site with live reload on 127.0.0.1:8000 (an edit rebuilds only what it touches)
+	$(RUN) mkdocs serve --dirty --config-file mkdocs.serve.yml --watch mkdocs.yml --dev-addr $(HOST):$(PORT)
 
 .PHONY: build
 build: install ## Build the site strictly into site/
 	$(RUN) mkdocs build --strict --site-dir $(SITE)
+
+.PHONY: build-zensical
+build-zensical: install ## Build the same site with Zensical (the successor engine) into site-zensical/
+	$(RUN) zensical build --strict --config-file zensical.yml
 
 .PHONY: check
 check: install ## Validate pages, data, TODOs and the activity log (kb check)
 	$(RUN) kb check
 
 .PHONY: test
-test: install ## Run the whole test suite (what CI runs)
+test: install ## Run the whole test suite (what CI runs), then make verify
 	$(RUN) kb check
 	$(RUN) pytest $(PYTEST_ARGS)
+	$(MAKE) verify
+
+.PHONY: verify
+verify: install ## Run every command block and every alert drill against a local stack on 127.0.0.1
+	$(RUN) kb verify --quiet --check
+	$(RUN) kb drill --all --dry-run
 
 .PHONY: lint
 lint: install ## Lint Python, YAML, Markdown and spelling
@@ -66,23 +76,28 @@ security: install ## Run every offline security scanner and log a summary
 bench: install ## Run the benchmarks and print medians and ratios
 	@for script in benchmarks/*.py; do echo "== $$script"; $(RUN) python $$script; done
 
+.PHONY: bundle
+bundle: install ## Write the offline incident bundle (runbooks, incident response) to dist/
+	$(RUN) kb bundle --output dist/plasma-incident-bundle.zip
+
 .PHONY: doctor
 doctor: ## Check Python, uv, chromium, promtool, amtool, terraform and EXA_API_KEY; print fixes
 	python3 scripts/devx/doctor.py
 
 .PHONY: deps-system
-deps-system: ## Install chromium, promtool, amtool and blackbox_exporter (apt-get, as root on Debian)
+deps-system: ## Install chromium, promtool, amtool, blackbox_exporter, redis, PostgreSQL 15, shellcheck (apt-get, as root)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-	    chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter; \
+	    chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter \
+	    redis-server redis-tools postgresql-15 postgresql-client-15 shellcheck curl util-linux; \
 	else \
 	  echo "Install these, then re-run make test:"; \
-	  echo "  Debian/Ubuntu: sudo apt-get install chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter"; \
+	  echo "  Debian/Ubuntu: sudo apt-get install chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter redis-server redis-tools postgresql-15 postgresql-client-15 shellcheck"; \
 	  echo "  macOS:         brew install --cask chromium && brew install prometheus alertmanager"; \
 	  echo "  Or point CHROMIUM at any Chromium/Chrome binary (tests read \$$CHROMIUM)."; \
 	fi
 
 .PHONY: clean
 clean: ## Remove the built site and caches
-	rm -rf $(SITE) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(SITE) site-zensical dist .cache .pytest_cache .ruff_cache test-artifacts

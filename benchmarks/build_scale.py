@@ -5,9 +5,14 @@ macro `recent_activity()`; owners, activity-log entries, TODOs and reference rec
 N), then times the build with the macros plugin and with it removed (same pages, macros left as
 text), for each N. Prints medians, the macros/no-macros ratio and the per-page cost.
 
-    python benchmarks/build_scale.py [--sizes 100 1000] [--repeat 3]
+    python benchmarks/build_scale.py [--sizes 100 1000] [--repeat 3] [--no-zensical]
 
-Target: macros add at most 10 % and per-page cost stays flat as N grows (linear total cost).
+Then, from one run each, compares a cold `mkdocs build` of the same synthetic pages (a new
+process, macros included) with a cold `zensical build --clean` (Zensical 0.0.73, which runs the
+same macros module) and prints ours over Zensical's as a ratio.
+
+Targets: macros add at most 10 % and per-page cost stays flat as N grows (linear total cost);
+at 1,000 pages our cold build is no slower than Zensical's (ratio <= 1.0).
 """
 
 from __future__ import annotations
@@ -34,6 +39,11 @@ site_url: https://kb.example.org/
 theme:
   name: material
   font: false
+  # As in the real mkdocs.yml: without pruning, every page renders every other page's nav entry
+  # and a flat 1,000-page site spends most of its build in Material's nav template (O(N^2)).
+  features:
+    - navigation.sections
+    - navigation.prune
 plugins:
   - search
 {macros}markdown_extensions:
@@ -98,6 +108,11 @@ def define_env(env):
 VARIANTS = {"none": "without macros", "null": "plugin only", "kb": "with macros"}
 
 
+def page_src(i: int) -> str:
+    """Where synthetic page `i` lives under docs/."""
+    return f"area-{i // 100:02d}/page-{i}.md"
+
+
 def generate(root: Path, n: int) -> None:
     """Write a synthetic knowledge base with `n` pages under `root`."""
     (root / "docs/devops").mkdir(parents=True)
@@ -114,7 +129,7 @@ def generate(root: Path, n: int) -> None:
     for i in range(max(1, n // 10)):
         log.append(
             f"## 2026-01-{1 + i % 28:02d} — Change {i}\n\n- **Area:** scale\n"
-            f"- **Owner:** @platform-team\n- **Files:**\n    - `docs/page-{i}.md`\n"
+            f"- **Owner:** @platform-team\n- **Files:**\n    - `docs/{page_src(i)}`\n"
             f"- **Commands:**\n    - `make test` — ok\n- **Outcome:** done {i}\n"
             "- **Next steps:** none\n"
         )
@@ -137,7 +152,9 @@ def generate(root: Path, n: int) -> None:
             "content_sha256": f"{i:064x}",
         }
         (refs / f"source-{i}.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
-        (root / "docs" / f"page-{i}.md").write_text(
+        # Pages sit in folders of 100, one nav section each, like the real site's areas.
+        (root / "docs" / page_src(i)).parent.mkdir(exist_ok=True)
+        (root / "docs" / page_src(i)).write_text(
             PAGE.format(n=i, owner=handles[i % len(handles)], month=1 + i % 11)
         )
     (root / "docs/index.md").write_text(
@@ -170,19 +187,50 @@ def build_once(root: Path, variant: str) -> float:
     return time.perf_counter() - started
 
 
+def cold_build(root: Path, engine: str) -> float:
+    """Seconds for one build in a fresh process: `mkdocs build` or `zensical build --clean`."""
+    import subprocess
+
+    bin_dir = Path(sys.executable).parent
+    (root / "mkdocs.yml").write_text(MKDOCS.format(macros=MACROS_PLUGIN.format(module="macros")))
+    shutil.rmtree(root / "site", ignore_errors=True)
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    if engine == "mkdocs":
+        command = [str(bin_dir / "mkdocs"), "build", "-q", "-f", "mkdocs.yml", "-d", "site"]
+    else:
+        command = [str(bin_dir / "zensical"), "build", "--clean", "-f", "mkdocs.yml"]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0 or not (root / "site/area-00/page-1/index.html").is_file():
+        raise RuntimeError(f"{engine} build failed:\n{(result.stdout + result.stderr)[-2000:]}")
+    return elapsed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical comparison")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     os.environ.setdefault("KB_TODAY", "2026-11-24")
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     rows = []
+    zensical_rows: list[tuple[int, float, float]] = []
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     for n in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"kb-scale-{n}-") as tmp:
             root = Path(tmp)
             generate(root, n)
+            if not args.no_zensical:
+                ours, theirs = cold_build(root, "mkdocs"), cold_build(root, "zensical")
+                zensical_rows.append((n, ours, theirs))
+                print(
+                    f"N={n:5d}  cold build: ours (mkdocs + macros) {ours:7.2f} s   zensical "
+                    f"{theirs:7.2f} s   ratio ours/zensical {ours / theirs:5.2f} (one run each)",
+                    flush=True,
+                )
             build_once(root, "kb")  # warm caches (imports, Material templates)
             timings: dict[str, list[float]] = {v: [] for v in VARIANTS}
             for _ in range(args.repeat):
@@ -207,6 +255,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     worst = max(w / wo for _, wo, w in rows)
     print(f"macro overhead: worst ratio {worst:.3f} (target <= 1.10)")
+    for n, ours, theirs in zensical_rows:
+        if n == 1000:
+            verdict = "met" if ours <= theirs else "MISSED"
+            print(
+                f"cold build vs Zensical at 1000 pages: {ours / theirs:.2f} (target <= 1.0: {verdict})"
+            )
     return 0
 
 

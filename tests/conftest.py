@@ -2,7 +2,9 @@
 
 A test that needs an external tool (chromium, promtool, amtool, terraform) asks `require_tool`.
 Locally a missing tool skips the test with a message naming it; with `CI=true` it fails, so CI
-can never go green by skipping.
+can never go green by skipping. The same rule holds for every other skip: with `CI=true` the
+hooks below turn a skip of any kind (a `skipif` mark, `pytest.skip()`, `pytest.importorskip()`,
+a module skipped at collection) into a failure that carries the skip's reason.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -43,6 +44,34 @@ _INSTALL_HINT = {
     "prometheus-blackbox-exporter": "apt-get install prometheus-blackbox-exporter; see `make deps-system`",
     "terraform": "install Terraform >= 1.11 from HashiCorp",
 }
+
+
+def _skip_reason(longrepr) -> str:
+    """`path:line: reason` from a skip report's (path, line, message) tuple."""
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        path, line, message = longrepr
+        return f"{path}:{line}: {str(message).removeprefix('Skipped: ')}"
+    return str(longrepr)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """With CI=true a skipped test fails (an expected failure, xfail, is left as it is)."""
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true and the test skipped: {_skip_reason(report.longrepr)}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """With CI=true a module or class skipped while collecting is a collection error."""
+    report = yield
+    if IN_CI and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"CI=true and collection skipped: {_skip_reason(report.longrepr)}"
+    return report
 
 
 def find_tool(name: str) -> str | None:
@@ -172,6 +201,20 @@ def artifacts_dir() -> Path:
     """Where tests save screenshots and reports for CI to keep (test-artifacts/)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def start_activity_log(repo: Path) -> None:
+    """Keep only the header of `repo`'s activity log (a copy), dropping every entry.
+
+    The log is kept oldest first, so `kb log` refuses an entry dated before the newest one. A test
+    that pins KB_TODAY and logs into a copy of the real log would fail as soon as the real log
+    gained an entry dated later; starting the copy's log empty keeps such tests independent of
+    the repository's history.
+    """
+    path = repo / "docs/devops/activity-log.md"
+    text = path.read_text(encoding="utf-8")
+    head, _, _ = text.partition("\n## ")
+    path.write_text(head.rstrip("\n") + "\n", encoding="utf-8")
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ stderr as `path:line: message`; no command prints a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -42,20 +44,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so every `finally` runs and no temporary file is left."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `kb` with `argv` (default: sys.argv[1:]) and return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    pinned = os.environ.get("KB_TODAY")
+    if pinned:
+        try:
+            dt.date.fromisoformat(pinned)
+        except ValueError:
+            print(f"kb: KB_TODAY={pinned!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return EXIT_USAGE
     try:
         args.repo = Repository.find(args.root or os.environ.get("KB_ROOT") or None)
     except FileNotFoundError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if threading_main():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return int(args.func(args))
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_FINDINGS
+    except (RecursionError, MemoryError) as exc:  # a limit no loader caught: still one line
+        print(f"kb: input too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         print(
@@ -63,6 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+
+
+def threading_main() -> bool:
+    """True on the main thread (the only one that may install signal handlers)."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Fixtures for the fake's own tests: the official spec loaded once, and the running fake."""
+"""Fixtures for the fake's own tests: the spec rebuilt from the committed mirror, and the fake."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import pytest
 from openapi_core import OpenAPI
 
 from tests.fakes import fixtures
-from tests.fakes.exa import SPEC_PATH
+from tests.fakes.exa_openapi import exa_openapi
 
 fake_exa = fixtures.fake_exa  # the running fake, EXA_* variables pointing at it
 
 
 @pytest.fixture(scope="session")
 def exa_spec() -> OpenAPI:
-    """Exa's OpenAPI spec v1.2.0 from the shared reference folder (never copied into the repo)."""
-    if not SPEC_PATH.is_file():
-        pytest.fail(f"{SPEC_PATH} is missing: the fake's tests need the shared Exa spec")
-    return OpenAPI.from_file_path(str(SPEC_PATH))
+    """Exa's API as docs/exa/ mirrors it, rebuilt as OpenAPI 3.1 (nothing outside the repo)."""
+    return exa_openapi()

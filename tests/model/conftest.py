@@ -80,6 +80,8 @@ validation:
   anchors: warn
 theme:
   name: material
+  custom_dir: overrides
+  font: false
 plugins:
   - search
   - macros:
@@ -94,6 +96,9 @@ markdown_extensions:
   - tables
   - toc:
       permalink: true
+  - kb.snippets:
+      base_path: ["."]
+      check_paths: true
   - pymdownx.emoji:
       emoji_index: !!python/name:material.extensions.emoji.twemoji
       emoji_generator: !!python/name:material.extensions.emoji.to_svg
@@ -121,6 +126,7 @@ def make_mini_repo(root: Path) -> MiniRepo:
     repo.write("mkdocs.yml", MKDOCS)
     repo.write("pyproject.toml", "[project]\nname = 'mini'\nversion = '0'\n")
     shutil.copytree(ROOT / "macros", root / "macros", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", root / "overrides")
     repo.write("docs/devops/owners.yml", (ROOT / "docs/devops/owners.yml").read_text("utf-8"))
     repo.write("docs/devops/activity-log.md", LOG)
     for page in ("owners.md", "references.md"):  # targets of the header and sources links

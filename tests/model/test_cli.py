@@ -61,9 +61,10 @@ def test_log_appends_a_valid_entry(mini_repo: MiniRepo, capsys) -> None:
     last = entries[-1]
     assert (last.area, last.title, last.files) == (
         "exa",
-        "Refresh &lt;sources&gt;",
+        "Refresh <sources>",
         ("a.yaml", "b.yaml"),
     )
+    assert "## 2026-11-24 — Refresh &#60;sources&#62;" in text
     assert last.commands == ("`kb refresh` — 3 new",)
     assert text.endswith("- **Next steps:** review them\n")
     assert run(mini_repo, "check", "--only", "activity_log") == 0

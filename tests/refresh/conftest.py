@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from kb.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, start_activity_log
 from tests.fakes import fixtures
 from tests.fakes.exa import FakeExa
 
@@ -76,6 +76,7 @@ def kb_repo(tmp_path: Path) -> Path:
         shutil.copy2(ROOT / name, repo / name)
     for name in ("owners.yml", "activity-log.md"):
         shutil.copy2(ROOT / "docs/devops" / name, repo / "docs/devops" / name)
+    start_activity_log(repo)
     shutil.copytree(
         ROOT / "third_party/references",
         repo / "third_party/references",

@@ -27,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _exists(path: str) -> bool:
+    from pathlib import Path
+
+    return Path(path).exists()
+
+
 def run(args: argparse.Namespace) -> int:
     checks = load_all()
     if args.list:
@@ -36,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
     unknown = sorted(set(args.only) - set(checks))
     if unknown:
         print(f"kb check: unknown check {', '.join(unknown)}; see kb check --list", file=sys.stderr)
+        return 2
+    missing = [p for p in args.paths if not (args.repo.root / p).exists() and not _exists(p)]
+    if missing:
+        for path in missing:
+            print(f"kb check: {path}: no such file or folder", file=sys.stderr)
         return 2
     selected = {n: f for n, f in checks.items() if not args.only or n in args.only}
     prefixes = [p.rstrip("/") for p in (args.repo.rel(p) for p in args.paths)]

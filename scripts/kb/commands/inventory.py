@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kb.model._io import write_atomic
+from kb.model._io import locked, write_atomic
 from kb.model.inventory import INVENTORY_FILE, compute, dump, is_stale
 
 
@@ -24,8 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = dump(compute(args.repo))
     path = Path(args.repo.root, INVENTORY_FILE)
+    with locked(path):  # parallel runs queue: each computes and writes whole
+        return _run(args, path)
+
+
+def _run(args: argparse.Namespace, path: Path) -> int:
+    text = dump(compute(args.repo))
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     if args.dry_run:
         print(text, end="")

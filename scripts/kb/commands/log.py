@@ -41,6 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    for flag, value in (
+        ("--area", args.area),
+        ("--title", args.title),
+        ("--outcome", args.outcome),
+        ("--next", args.next_steps),
+    ):
+        if not value.strip():
+            print(f"kb log: {flag} must not be empty", file=sys.stderr)
+            return 2
     try:
         date = dt.date.fromisoformat(args.date) if args.date else args.repo.today
     except ValueError:

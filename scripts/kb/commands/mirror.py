@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
+from pathlib import Path
 
-from kb.mirror import CHANGES_PAGE, build, write
-from kb.mirror.diff import BREAKING
-from kb.model.exa_spec import CANONICAL_SPEC_URL
+from kb.model._io import locked
+from kb.model.exa_spec import CANONICAL_SPEC_URL, MIRROR_INDEX
 
 
 def _say(message: str) -> None:
@@ -46,6 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(default: Exa's canonical spec URL)",
     )
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="total time allowed to fetch the spec over http(s), body included (default 30)",
+    )
+    parser.add_argument(
         "--no-log",
         action="store_true",
         help="do not append an activity-log entry (the caller logs the change itself)",
@@ -62,9 +70,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _usage_problem(spec_url: str) -> str | None:
+    scheme = urllib.parse.urlsplit(spec_url).scheme
+    if scheme in {"http", "https", "file", ""} or len(scheme) == 1:  # len 1: a Windows drive
+        return None
+    return f"kb mirror: --spec-url {spec_url!r}: unsupported scheme {scheme!r}; use https, file or a path"
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = _usage_problem(args.spec_url)
+    if args.timeout is not None and not 0 < args.timeout <= 600:
+        problem = f"kb mirror: --timeout {args.timeout:g}: give seconds between 0 and 600"
+    if problem:
+        _say(problem)
+        return 2
+    if args.check or args.dry_run:
+        return _run(args)
+    # Parallel runs queue: each reads the previous mirror and replaces it as one set.
+    with locked(Path(args.repo.root, MIRROR_INDEX).parent):  # docs/.exa.lock
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kb.mirror import CHANGES_PAGE, build, write  # httpx and the validator: only when run
+    from kb.mirror.diff import BREAKING
+
     repo = args.repo
-    result = build(repo, spec_url=args.spec_url, canonical_url=args.mirrors)
+    result = build(repo, spec_url=args.spec_url, canonical_url=args.mirrors, timeout=args.timeout)
     mirror = result.mirror
     fields = sum(len(op.fields) for op in mirror.operations)
     breaking = sum(1 for c in result.changes if c.severity == BREAKING)

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from kb.model import _yaml
 from kb.model.frontmatter import STAGES
 from kb.model.owners import load_owners
 from kb.model.pages import parse_page
@@ -80,11 +81,14 @@ def run(args: argparse.Namespace) -> int:
     title = args.title or (
         args.name if args.kind == "runbook" else stem.replace("-", " ").capitalize()
     )
+    if not title.strip() or any(ord(c) < 32 or ord(c) == 127 for c in title):
+        print(f"kb new: --title {title!r} must be one non-empty line of text", file=sys.stderr)
+        return 2
     text = (
         (SCAFFOLDS / f"{args.kind}.md")
         .read_text(encoding="utf-8")
         .format(
-            title=title.replace('"', "'"),
+            title=_yaml.scalar(title),  # quoted by the YAML dumper: `#`, `: `, `{` survive
             owner=owner,
             today=repo.today.isoformat(),
             alert=args.name,
@@ -94,10 +98,10 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     page = parse_page(text, rel, rel.removeprefix("docs/"))
-    if page.problems:  # a scaffold that fails its own schema is a bug here, not user error
+    if page.problems:  # NAME, --owner and the choices are checked above: the title is at fault
         for problem in page.problems:
-            print(problem, file=sys.stderr)
-        return 1
+            print(f"kb new: --title {title!r}: {problem.message}", file=sys.stderr)
+        return 2
     if args.dry_run:
         print(text, end="")
         return 0

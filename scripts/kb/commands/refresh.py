@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from kb.model.activity import Entry, append_entry
-from kb.model.owners import load_owners
-from kb.model.sources import SOURCES_FILE, Topic
-from kb.refresh import Options, Summary, run
+if TYPE_CHECKING:  # imported when the command runs: exa-py (and openai) cost a second to import
+    from kb.model.sources import Topic
+    from kb.refresh import Summary
 
 LOG_OWNER = "@research-team"
 
@@ -88,6 +88,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _log(repo):
     def append(summary: Summary, due: list[Topic]) -> None:
+        from kb.model.activity import Entry, append_entry
+        from kb.model.owners import load_owners
+        from kb.model.sources import SOURCES_FILE
+
         owner = LOG_OWNER if LOG_OWNER in load_owners(repo) else "@platform-team"
         files = sorted(set(summary.written)) or [SOURCES_FILE]
         if len(files) > 40:
@@ -114,6 +118,8 @@ def _log(repo):
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from kb.refresh import Options, run
+
     options = Options(
         dry_run=args.dry_run,
         budget=args.budget,

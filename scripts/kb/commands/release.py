@@ -8,8 +8,9 @@
   kb release complete v1.4.0 --service gateway     mark the record complete (exit 1 if items are open)
   kb release sync-workflows [--check]              copy ci/release/<name>.yml to .github/workflows/release-<name>.yml
 
-Every write validates the whole instance first and replaces the file atomically: an unknown item id
-or a skip without a reason writes nothing.
+Every write validates the whole instance first and replaces the file atomically, under a lock on
+the history folder (parallel runs queue; none loses another's change): an unknown item id or a skip
+without a reason writes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from kb.model import DataError, Problem
-from kb.model._io import write_atomic
+from kb.model._io import locked, write_atomic
 from kb.model.owners import load_owners
 from kb.model.releases import (
     HISTORY_DIR,
@@ -31,6 +32,7 @@ from kb.model.releases import (
     Release,
     find_release,
     instance_name,
+    known_services,
     load_catalogue,
     parse_instance,
     set_item,
@@ -118,9 +120,13 @@ def run(args: argparse.Namespace) -> int:
         )
     if not SERVICE.match(args.service):
         return _usage(f"service '{args.service}' is not a lower-case service name")
-    if args.action == "new":
-        return _new(args)
-    return _update(args)
+    # One lock for every record: `new` must see the records another `new` just wrote, and an
+    # update re-reads its record under the lock, so parallel writers never lose each other's items.
+    with locked(Path(args.repo.root, HISTORY_DIR)):
+        args.repo._memo.clear()
+        if args.action == "new":
+            return _new(args)
+        return _update(args)
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -130,6 +136,12 @@ def _new(args: argparse.Namespace) -> int:
         return _usage(f"--date '{args.date}' is not YYYY-MM-DD")
     if args.owner not in load_owners(repo):
         return _usage(f"owner '{args.owner}' is not in docs/devops/owners.yml")
+    services = known_services(repo)
+    if args.service not in services:
+        return _usage(
+            f"service '{args.service}' has no page under docs/services/ "
+            f"(known: {', '.join(sorted(services)) or 'none'})"
+        )
     existing = find_release(repo, args.service, args.version)
     if existing is not None:
         print(

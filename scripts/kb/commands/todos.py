@@ -11,15 +11,30 @@ from kb.model.todos import load_todos
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("todos", help=__doc__.splitlines()[0], description=__doc__)
-    parser.add_argument("--owner", help="only this owner's TODOs, e.g. @platform-team")
+    parser.add_argument(
+        "--owner",
+        help="only this owner's TODOs, e.g. @platform-team (the @ may be left out); "
+        "a team not in the owners registry is a usage error",
+    )
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    owner = None
+    if args.owner is not None:
+        from kb.model.owners import load_owners
+
+        owner = "@" + args.owner.strip().removeprefix("@")
+        if owner not in load_owners(args.repo):
+            print(
+                f"kb todos: --owner {args.owner!r}: no team {owner} in docs/devops/owners.yml",
+                file=sys.stderr,
+            )
+            return 2
     todos, problems = load_todos(args.repo)
-    if args.owner:
-        todos = [t for t in todos if t.owner == args.owner]
+    if owner:
+        todos = [t for t in todos if t.owner == owner]
     if args.format == "json":
         print(json.dumps([t.as_dict() for t in todos], indent=2, ensure_ascii=False))
     else:

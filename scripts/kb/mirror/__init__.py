@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
+import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from kb.mirror.diff import BREAKING, CHANGE, DESCRIPTION, Change, compare
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
-from kb.model._io import write_atomic
+from kb.model._io import commit, locked, stage, sweep_temps
 from kb.model.exa_spec import (
     CANONICAL_SPEC_URL,
     MIRROR_INDEX,
@@ -38,6 +38,7 @@ from kb.model.exa_spec import (
 from kb.model.repo import Repository
 
 CHANGES_PAGE = "docs/exa/changes.md"
+#: Total time allowed to fetch the spec (connect, headers and the whole body), not a socket timeout.
 FETCH_TIMEOUT_S = 30.0
 MAX_SPEC_BYTES = 20 * 1024 * 1024
 
@@ -55,25 +56,14 @@ class MirrorResult:
     files: dict[str, str]  # every file of the new mirror: {path relative to the root: text}
 
 
-def fetch(spec_url: str, repo: Repository) -> tuple[bytes, str]:
+def fetch(spec_url: str, repo: Repository, timeout: float | None = None) -> tuple[bytes, str]:
     """The spec's bytes and a label naming where they came from (a URL or a root-relative path).
 
     Raises DataError with one problem when the source cannot be read.
     """
     parsed = urllib.parse.urlsplit(spec_url)
     if parsed.scheme in {"http", "https"}:
-        try:
-            with httpx.Client(timeout=FETCH_TIMEOUT_S, follow_redirects=True) as client:
-                response = client.get(spec_url, headers={"Accept": "application/yaml, */*"})
-        except httpx.HTTPError as exc:
-            raise DataError(Problem(spec_url, 1, f"cannot fetch the spec: {exc}")) from None
-        if response.status_code != 200:
-            raise DataError(
-                Problem(spec_url, 1, f"cannot fetch the spec: HTTP {response.status_code}")
-            )
-        if len(response.content) > MAX_SPEC_BYTES:
-            raise DataError(Problem(spec_url, 1, "the spec is larger than 20 MiB; refusing it"))
-        return response.content, spec_url
+        return download(spec_url, timeout or FETCH_TIMEOUT_S), spec_url
     if parsed.scheme == "file":
         path = Path(urllib.parse.unquote(parsed.path))
     elif parsed.scheme in {"", "c", "d"} or len(parsed.scheme) == 1:
@@ -88,6 +78,66 @@ def fetch(spec_url: str, repo: Repository) -> tuple[bytes, str]:
         return path.read_bytes(), label
     except OSError as exc:
         raise DataError(Problem(label, 1, f"cannot read the spec: {exc.strerror or exc}")) from None
+
+
+def download(
+    url: str, deadline_s: float = FETCH_TIMEOUT_S, max_bytes: int = MAX_SPEC_BYTES
+) -> bytes:
+    """The body of GET `url`, read whole within `deadline_s` seconds and at most `max_bytes`.
+
+    The request runs on a helper thread, so a server that trickles its headers or body cannot
+    hold the run past the deadline. Raises DataError naming the URL and the limit.
+    """
+    box: dict[str, Any] = {}
+    ends = time.monotonic() + deadline_s
+
+    def go() -> None:
+        try:
+            box["body"] = _get(url, deadline_s, ends, max_bytes)
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    helper = threading.Thread(target=go, name="kb-mirror-fetch", daemon=True)
+    helper.start()
+    helper.join(deadline_s + 0.5)
+    if helper.is_alive() or isinstance(box.get("error"), TimeoutError):
+        raise DataError(
+            Problem(url, 1, f"cannot fetch the spec: no complete answer within {deadline_s:g} s")
+        )
+    error = box.get("error")
+    if isinstance(error, _httpx().HTTPError):
+        raise DataError(Problem(url, 1, f"cannot fetch the spec: {error}")) from None
+    if error is not None:
+        raise error
+    return box["body"]
+
+
+def _httpx():
+    import httpx  # imported on first use: `kb --help` and `kb check` never need it
+
+    return httpx
+
+
+def _get(url: str, timeout: float, ends: float, max_bytes: int) -> bytes:
+    httpx = _httpx()
+    too_big = f"the spec is larger than the {max_bytes // 2**20} MiB limit; refused"
+    with (
+        httpx.Client(timeout=timeout, follow_redirects=True) as client,
+        client.stream("GET", url, headers={"Accept": "application/yaml, */*"}) as response,
+    ):
+        if response.status_code != 200:
+            raise DataError(Problem(url, 1, f"cannot fetch the spec: HTTP {response.status_code}"))
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise DataError(Problem(url, 1, too_big))
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > max_bytes:
+                raise DataError(Problem(url, 1, too_big))
+            if time.monotonic() > ends:
+                raise TimeoutError
+    return bytes(body)
 
 
 def _label(path: Path, repo: Repository) -> str:
@@ -133,19 +183,25 @@ def parse_spec(data: bytes, label: str) -> dict[str, Any]:
         raise DataError(
             Problem(label, line, f"invalid OpenAPI at {location}: {exc.message}")
         ) from None
+    except RecursionError:
+        raise DataError(Problem(label, 1, "invalid OpenAPI: $ref chain nested too deep")) from None
     except Exception as exc:  # the validator raises several unrelated classes for odd input
-        raise DataError(Problem(label, 1, f"invalid OpenAPI: {exc}".splitlines()[0])) from None
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DataError(Problem(label, 1, f"invalid OpenAPI: {reason}")) from None
     return spec
 
 
 def build(
-    repo: Repository, spec_url: str = CANONICAL_SPEC_URL, canonical_url: str = CANONICAL_SPEC_URL
+    repo: Repository,
+    spec_url: str = CANONICAL_SPEC_URL,
+    canonical_url: str = CANONICAL_SPEC_URL,
+    timeout: float | None = None,
 ) -> MirrorResult:
     """Fetch, validate and flatten the spec and work out every file it changes; writes nothing.
 
     Raises DataError when the spec cannot be read or is invalid, or the current mirror is broken.
     """
-    data, label = fetch(spec_url, repo)
+    data, label = fetch(spec_url, repo, timeout)
     spec = parse_spec(data, label)
     sha = hashlib.sha256(data).hexdigest()
     previous = read_mirror(repo.root)
@@ -214,21 +270,42 @@ def _version_data(source: Source) -> dict[str, str]:
 
 
 def write(repo: Repository, result: MirrorResult) -> list[str]:
-    """Write every changed file atomically and delete operation files the spec no longer has.
+    """Replace the mirror as one set; returns the paths written or removed.
 
-    The index is written last, so an interrupted run leaves an index that names only complete
-    files; returns the paths written or removed.
+    Under the mirror's lock, every changed file is first staged as a fsynced temporary file (a
+    failure or a kill here leaves the previous set untouched, and the temporaries are removed or
+    swept by the next run); only then are the renames done, the index last, and the files the
+    spec no longer has removed. A kill inside that short rename step can leave a mixed set, which
+    `kb check` reports (each operation file records the spec hash the index names).
     """
     files = result.files
-    done: list[str] = []
-    ordered = sorted(files, key=lambda rel: (rel == MIRROR_INDEX, rel))
-    for rel in ordered:
-        if write_atomic(repo.root / rel, files[rel]):
-            done.append(rel)
-    for rel in result.stale_files:
-        (repo.root / rel).unlink(missing_ok=True)
-        done.append(rel)
-    return done
+    with locked((repo.root / MIRROR_INDEX).parent):  # the lock `kb mirror` holds: docs/.exa.lock
+        schemas = repo.root / SCHEMAS_DIR
+        if schemas.is_dir():
+            for leftover in schemas.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+        ordered = sorted(files, key=lambda rel: (rel == MIRROR_INDEX, rel))
+        todo = [
+            rel
+            for rel in ordered
+            if not (repo.root / rel).is_file()
+            or (repo.root / rel).read_bytes() != files[rel].encode("utf-8")
+        ]
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for rel in todo:
+                target = repo.root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                sweep_temps(target)
+                staged.append((stage(target, files[rel]), target))
+            for tmp, target in staged:
+                commit(tmp, target)
+        finally:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
+        for rel in result.stale_files:
+            (repo.root / rel).unlink(missing_ok=True)
+    return [*todo, *result.stale_files]
 
 
 def render_changes_page(mirror: Mirror, review: list[Any]) -> str:

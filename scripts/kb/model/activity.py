@@ -19,17 +19,14 @@ atomically under an exclusive lock, so two writers cannot lose each other's entr
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
-import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.escape import code_span_text, md_code_span, md_inline, unescape
 from kb.model._errors import DataError, Problem
-from kb.model._io import write_atomic
+from kb.model._io import locked, write_atomic
 from kb.model.repo import Repository
 
 LOG_FILE = "docs/devops/activity-log.md"
@@ -58,8 +55,11 @@ class Entry:
     line: int = 0
 
 
-def _unquote(item: str) -> str:
-    return item[1:-1] if len(item) >= 2 and item[0] == item[-1] == "`" else item
+def _item(item: str) -> str:
+    """A Files or Commands item: the text of a lone code span, else the item as written."""
+    if re.fullmatch(r"(`+)(?!`).*?(?<!`)\1", item, re.DOTALL):
+        return code_span_text(item)
+    return item
 
 
 def parse_log(text: str, path: str = LOG_FILE) -> tuple[list[Entry], list[Problem]]:
@@ -141,7 +141,7 @@ def _parse_entry(
                 values[name] = field["value"]
             current = name
         elif item and current in LIST_FIELDS:
-            values[current].append(_unquote(item["value"]))  # type: ignore[union-attr]
+            values[current].append(_item(item["value"]))  # type: ignore[union-attr]
         else:
             return None, [
                 Problem(
@@ -164,61 +164,39 @@ def _parse_entry(
         return None, [Problem(path, start + 1, f"owner '{values['Owner']}' is not a team handle")]
     return Entry(
         date=date,
-        title=head["title"],
+        title=unescape(head["title"]),
         area=str(values["Area"]),
         owner=str(values["Owner"]),
         files=tuple(values["Files"]),  # type: ignore[arg-type]
         commands=tuple(values["Commands"]),  # type: ignore[arg-type]
-        outcome=str(values["Outcome"]),
-        next_steps=str(values["Next steps"]),
+        outcome=unescape(str(values["Outcome"])),
+        next_steps=unescape(str(values["Next steps"])),
         line=start + 1,
     ), []
 
 
-def _text(value: str) -> str:
-    """One line of Markdown text: whitespace folded, HTML's specials escaped."""
-    return html.escape(" ".join(value.split()), quote=False)
-
-
-def _code(value: str) -> str:
-    value = " ".join(value.split())
-    ticks = "``" if "`" in value else "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{ticks}{pad}{value}{pad}{ticks}"
-
-
 def format_entry(entry: Entry) -> str:
     """The Markdown of one entry, in the log's grammar (commands may carry ' — result')."""
-    out = [f"## {entry.date.isoformat()} — {_text(entry.title)}", ""]
+    # Every field came from a command line or the network: titles, outcomes and results are
+    # Markdown-escaped, files and commands are code spans no backtick can close early.
+    out = [f"## {entry.date.isoformat()} — {md_inline(entry.title)}", ""]
     out.append(f"- **Area:** {entry.area}")
     out.append(f"- **Owner:** {entry.owner}")
     out.append("- **Files:**")
-    out.extend(f"    - {_code(f)}" for f in entry.files or ("(none)",))
+    out.extend(f"    - {md_code_span(f)}" for f in entry.files or ("(none)",))
     out.append("- **Commands:**")
     for command in entry.commands or ("(none)",):
         cmd, sep, result = command.partition(" => ")
-        out.append(f"    - {_code(cmd)}" + (f" — {_text(result)}" if sep else ""))
-    out.append(f"- **Outcome:** {_text(entry.outcome)}")
-    out.append(f"- **Next steps:** {_text(entry.next_steps)}")
+        out.append(f"    - {md_code_span(cmd)}" + (f" — {md_inline(result)}" if sep else ""))
+    out.append(f"- **Outcome:** {md_inline(entry.outcome)}")
+    out.append(f"- **Next steps:** {md_inline(entry.next_steps)}")
     return "\n".join(out) + "\n"
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    lock = path.with_name(f".{path.name}.lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def append_entry(repo: Repository, entry: Entry) -> Entry:
     """Validate `entry` against the log's grammar and append it atomically. Raises DataError."""
     path = Path(repo.root, LOG_FILE)
-    with _locked(path):
+    with locked(path):
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         if not text:
             raise DataError(Problem(LOG_FILE, 1, "activity log not found"))

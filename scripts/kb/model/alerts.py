@@ -16,6 +16,7 @@ from typing import Any
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model.pages import Page, load_pages
 from kb.model.repo import Repository
 
@@ -164,7 +165,7 @@ def load_rules(repo: Repository) -> RuleSet:
         folder = Path(repo.root, RULES_DIR)
         for file in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
             rel = repo.rel(file)
-            one = parse_rule_file(file.read_text(encoding="utf-8"), rel)
+            one = parse_rule_file(read_text(file, rel), rel)
             merged.files += one.files
             merged.groups += one.groups
             merged.alerts += one.alerts

@@ -23,10 +23,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model.repo import Repository
 
 MIRROR_INDEX = "docs/exa/mirror.yaml"
@@ -60,11 +59,18 @@ def sha256_text(text: str) -> str:
 
 
 def operation_name(operation_id: str | None, method: str, path: str) -> str:
-    """The kebab-case file stem of an operation: from its operationId, else method and path."""
-    raw = operation_id or f"{method} {path}"
-    raw = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", raw)
-    raw = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1-\2", raw)
-    return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    """The kebab-case file stem of an operation: from its operationId, else method and path.
+
+    An operationId with no letters or digits (`___`) falls back to method and path, so a stem is
+    never empty (an empty one would write a hidden `.yaml` in place of a real operation file).
+    """
+
+    def kebab(raw: str) -> str:
+        raw = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", raw)
+        raw = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1-\2", raw)
+        return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+
+    return kebab(operation_id or "") or kebab(f"{method} {path}") or "operation"
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -576,25 +582,9 @@ def _dedupe(fields: list[FieldRecord]) -> list[FieldRecord]:
 # -- serialising -----------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    """Indents sequences under their key, as yamllint's default `indent-sequences` wants."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        return super().increase_indent(flow, False)
-
-
 def dump_yaml(data: Any, header: str) -> str:
     """YAML text for `data`, deterministic, preceded by `#` comment lines from `header`."""
-    body = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
-    )
-    comments = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return comments + body
+    return _yaml.dump(data, header)
 
 
 def operation_data(mirror: Mirror, op: Operation) -> dict[str, Any]:
@@ -709,7 +699,7 @@ def plain(value: Any) -> Any:
 def _load(path: Path, rel: str) -> Any:
     if not path.is_file():
         raise DataError(Problem(rel, 1, "mirror file is missing; run `kb mirror`"))
-    return _yaml.load(path.read_text(encoding="utf-8"), rel)
+    return _yaml.load(read_text(path, rel), rel)
 
 
 def load_mirror(repo: Repository) -> Mirror:

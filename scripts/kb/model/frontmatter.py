@@ -20,8 +20,16 @@ Stage = Literal["plan", "code", "build", "test", "release", "deploy", "operate",
 STAGES: tuple[str, ...] = Stage.__args__
 KINDS: tuple[str, ...] = Kind.__args__
 
+TAG_MAX = 40
+#: What a tag may be (see `FrontMatter._tag_charset`); the build refuses anything else too.
+TAG = re.compile(rf"(?=.{{1,{TAG_MAX}}}$)[a-z0-9]+(?:-[a-z0-9]+)*")
 _PERIOD = re.compile(r"^(?P<n>[1-9]\d{0,3})(?P<unit>[dwmy])$")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def is_plain_text(text: str) -> bool:
+    """True when `text` has no '<', '>' or Jinja delimiter (titles and descriptions)."""
+    return re.search(r"[<>]|\{\{|\}\}|\{%|%\}|\{#", text) is None
 
 
 def parse_period(text: str) -> dt.timedelta:
@@ -30,6 +38,17 @@ def parse_period(text: str) -> dt.timedelta:
     if not match:
         raise ValueError(f"review period {text!r} is not a number followed by d, w, m or y")
     return dt.timedelta(days=int(match["n"]) * _UNIT_DAYS[match["unit"]])
+
+
+class SearchSettings(BaseModel):
+    """Material's per-page search settings: leave a page out of the index, or rank it lower."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exclude: bool = Field(default=False, description="Leave the page out of the search index")
+    boost: float | None = Field(
+        default=None, gt=0, description="Multiply the page's search score (below 1 ranks it lower)"
+    )
 
 
 class FrontMatter(BaseModel):
@@ -50,7 +69,10 @@ class FrontMatter(BaseModel):
     lifecycle: Stage | list[Stage] | None = Field(
         default=None, description="Lifecycle stage(s) the page serves"
     )
-    tags: list[str] = Field(default_factory=list, description="Tags shown on the tags page")
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Tags shown on the tags page: lowercase words joined by dashes, e.g. `ci-cd`",
+    )
     sources: list[str] = Field(
         default_factory=list, description="Reference ids (third_party/references) the page rests on"
     )
@@ -71,14 +93,30 @@ class FrontMatter(BaseModel):
         default_factory=list, description="Material page parts to hide"
     )
     description: str | None = Field(default=None, description="Meta description for search")
+    search: SearchSettings | None = Field(
+        default=None, description="Search index settings (generated dashboards stay out)"
+    )
 
     @field_validator("title", "description")
     @classmethod
     def _plain_text(cls, value: str | None) -> str | None:
         # MkDocs and Material put titles into the nav and <title> as HTML, and mkdocs-macros
         # renders a title containing Jinja delimiters: a title must be plain text.
-        if value is not None and re.search(r"[<>]|\{\{|\}\}|\{%|%\}|\{#", value):
+        if value is not None and not is_plain_text(value):
             raise ValueError("must be plain text: no '<', '>' or Jinja delimiters")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_charset(cls, value: list[str]) -> list[str]:
+        # Material's tags plugin puts tag names into page HTML, the tags page and its table of
+        # contents without escaping, so a tag is limited to characters that mean nothing there.
+        for tag in value:
+            if not TAG.fullmatch(tag):
+                raise ValueError(
+                    f"tag {tag!r} must be lowercase letters and digits joined by single dashes "
+                    f"(at most {TAG_MAX} characters), e.g. 'ci-cd'"
+                )
         return value
 
     @field_validator("last_reviewed", mode="before")

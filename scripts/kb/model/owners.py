@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.repo import Repository
 
@@ -70,6 +71,6 @@ def load_owners(repo: Repository) -> dict[str, Team]:
         path = Path(repo.root, OWNERS_FILE)
         if not path.is_file():
             raise DataError(Problem(OWNERS_FILE, 1, "owners registry not found"))
-        return parse_owners(path.read_text(encoding="utf-8"), OWNERS_FILE)
+        return parse_owners(read_text(path, OWNERS_FILE), OWNERS_FILE)
 
     return repo.memo("owners", _load)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.frontmatter import FrontMatter
 from kb.model.repo import Repository
@@ -95,15 +96,67 @@ def load_pages(repo: Repository) -> list[Page]:
     def _load() -> list[Page]:
         pages = []
         for file in sorted(Path(repo.docs).rglob("*.md")):
-            src = file.relative_to(repo.docs).as_posix()
-            path = f"docs/{src}"
-            pages.append(parse_page(file.read_text(encoding="utf-8"), path, src))
+            page = page_by_src(repo, file.relative_to(repo.docs).as_posix())
+            if page is not None:
+                pages.append(page)
         return pages
 
     return repo.memo("pages", _load)
 
 
 def page_by_src(repo: Repository, src: str) -> Page | None:
-    """The page whose path under docs/ is `src`, if any (a dict lookup: called once per page)."""
-    index = repo.memo("pages_by_src", lambda: {p.src: p for p in load_pages(repo)})
-    return index.get(src)
+    """The page whose path under docs/ is `src`, if any, parsed once per repository.
+
+    Reads that one file only, not every page: a page's header then depends on its own source
+    alone, so `make serve` rebuilds just that page when another page changes (kb.model.reads).
+    """
+
+    def _load() -> Page | None:
+        file = Path(repo.docs, src)
+        if not src.endswith(".md") or not file.is_file():
+            return None
+        path = f"docs/{src}"
+        try:
+            text = read_text(file, path)
+        except DataError as exc:  # not UTF-8: the page is unusable, and says why
+            return Page(path, src, None, {}, "", 1, exc.problems)
+        return parse_page(text, path, src)
+
+    return repo.memo(f"page:{src}", _load)
+
+
+def theme_problems(repo: Repository) -> list[Problem]:
+    """Front-matter values the theme would put into HTML unescaped and that are not safe there.
+
+    Material renders `tags` (page, tags page, its table of contents) and `title` (navigation)
+    as raw HTML. `kb check` rejects such values with the rest of the schema; the build calls
+    this too, so a page that skipped `kb check` still cannot inject markup into the site.
+    """
+    from kb.model._yaml import line_of
+    from kb.model.frontmatter import TAG, TAG_MAX, is_plain_text
+
+    found = []
+    for page in load_pages(repo):
+        raw = page.raw_meta
+        tags = raw.get("tags") or []
+        for index, tag in enumerate(tags if isinstance(tags, list) else [tags]):
+            if not isinstance(tag, str) or not TAG.fullmatch(tag):
+                found.append(
+                    Problem(
+                        page.path,
+                        1 + line_of(raw, ("tags", index)),
+                        f"tag {str(tag)!r} must be lowercase letters and digits joined by single "
+                        f"dashes (at most {TAG_MAX} characters)",
+                    )
+                )
+        for key in ("title", "description"):
+            value = raw.get(key)
+            if isinstance(value, str) and not is_plain_text(value):
+                found.append(
+                    Problem(
+                        page.path,
+                        1 + line_of(raw, (key,)),
+                        f"{key} must be plain text: no '<', '>' or Jinja delimiters",
+                    )
+                )
+    return found

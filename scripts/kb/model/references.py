@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.repo import Repository
 
@@ -21,6 +22,9 @@ REFERENCES_DIR = "third_party/references"
 # Files in the references tree that are not records.
 NOT_RECORDS = {"sources.yaml"}
 _ID = r"^[a-z0-9][a-z0-9.-]*$"
+#: Longest summary a record may hold (ours run to about 600 characters); `kb refresh` cuts a
+#: longer one from Exa to this and says so in the record's notes.
+MAX_SUMMARY_CHARS = 2000
 
 
 class Highlight(BaseModel):
@@ -51,7 +55,7 @@ class Reference(BaseModel):
     retrieved: dt.date
     published: dt.date | int | str | None = None
     licence: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
+    summary: str = Field(min_length=1, max_length=MAX_SUMMARY_CHARS)
     highlights: list[Highlight] = Field(default_factory=list)
     content_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     query: str | None = None
@@ -110,7 +114,7 @@ def load_references(repo: Repository) -> tuple[dict[str, Record], list[Problem]]
                 continue
             area = file.parent.relative_to(base).as_posix()
             try:
-                ref = parse_reference(file.read_text(encoding="utf-8"), rel)
+                ref = parse_reference(read_text(file, rel), rel)
             except DataError as exc:
                 problems.extend(exc.problems)
                 continue

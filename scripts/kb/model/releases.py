@@ -19,8 +19,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kb.escape import md_inline, unescape
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.kpis import load_kpis
 from kb.model.pages import split_front_matter
@@ -364,7 +366,7 @@ def _parse_item(
             Problem(path, number, f"item '{item_id}': '{suffix['date']}' is not a date")
         )
         return None
-    note = (suffix["note"] or "").strip()
+    note = unescape((suffix["note"] or "").strip())
     if suffix["state"] == "skipped":
         if ticked:
             problems.append(
@@ -406,7 +408,12 @@ def load_releases(repo: Repository) -> tuple[list[Release], list[Problem]]:
         for file in instance_files(repo):
             path = repo.rel(file)
             src = path.removeprefix("docs/")
-            release = parse_instance(file.read_text(encoding="utf-8"), path, src, catalogue)
+            try:
+                text = read_text(file, path)
+            except DataError as exc:
+                problems.extend(exc.problems)
+                continue
+            release = parse_instance(text, path, src, catalogue)
             key = (release.service, release.version)
             if release.service and release.version:
                 if key in first:
@@ -464,7 +471,9 @@ def set_item(
     if match is None:
         raise ValueError(f"line {item_line} is not an item line")
     rest = _STATE.sub("", match["rest"]).rstrip()
-    note = " ".join(note.split())
+    # The note comes from the command line: escaped so it shows as typed and never as a link,
+    # image, HTML or Jinja (history pages render macros). `_parse_item` unescapes it.
+    note = md_inline(note)
     if state == "checked":
         suffix = f" — **checked** {date.isoformat()}" + (f": {note}" if note else "")
         new = f"- [x] `{match['id']}` {rest}{suffix}"
@@ -481,3 +490,16 @@ def set_status(text: str, status: str) -> str:
     end = text.find("\n---", 3)
     head, tail = text[:end], text[end:]
     return _FRONT_STATUS.sub(f"status: {status}", head, count=1) + tail
+
+
+def known_services(repo: Repository) -> set[str]:
+    """Services a release can name: the stems of docs/services/*.md pages of `kind: service`."""
+    from kb.model.pages import load_pages
+
+    return {
+        Path(page.src).stem
+        for page in load_pages(repo)
+        if page.src.startswith("services/")
+        and page.meta is not None
+        and page.meta.kind == "service"
+    }

@@ -13,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kb.model import reads
+from kb.model.reads import Stamp
+
 T = TypeVar("T")
 
 #: Files that mark the repository root.
@@ -26,6 +29,7 @@ class Repository:
         self.root = Path(root).resolve()
         self.today = today or build_date()
         self._memo: dict[str, Any] = {}
+        self._reads: dict[str, dict[str, Stamp]] = {}  # memo key -> files its value was read from
 
     @classmethod
     def find(cls, start: Path | str | None = None, today: dt.date | None = None) -> Repository:
@@ -58,20 +62,56 @@ class Repository:
         `parse` raises for bad content.
         """
         from kb.model._errors import DataError, Problem
+        from kb.model._io import read_text
 
         def _load() -> T:
             path = self.root / rel
             if not path.is_file():
                 raise DataError(Problem(rel, 1, "file not found"))
-            return parse(path.read_text(encoding="utf-8"), rel)
+            return parse(read_text(path, rel), rel)
 
         return self.memo(f"file:{rel}", _load)
 
     def memo(self, key: str, factory: Callable[[], T]) -> T:
-        """Return the cached value for `key`, computing it with `factory()` the first time."""
+        """Return the cached value for `key`, computing it with `factory()` the first time.
+
+        The files `factory()` read are remembered with the value, and every later use of the
+        value counts them as read too (see `kb.model.reads`).
+        """
         if key not in self._memo:
-            self._memo[key] = factory()
+            carry_key = (self.root, self.today, key)
+            carried = _CARRY.get(carry_key) if _CARRY is not None else None
+            if carried is not None and reads.files_unchanged(carried[1]):
+                self._memo[key], self._reads[key] = carried
+            else:
+                with reads.recording() as files:
+                    self._memo[key] = factory()
+                self._reads[key] = reads.stamps(files)
+                if _CARRY is not None:
+                    _CARRY[carry_key] = (self._memo[key], self._reads[key])
+        reads.note(self._reads[key])
         return self._memo[key]
+
+    def read_stamps(self) -> dict[str, Stamp]:
+        """Every file behind a cached value, with its stamp when it was read."""
+        merged: dict[str, Stamp] = {}
+        for files in self._reads.values():
+            merged.update(files)
+        return merged
+
+
+#: Memo values kept from one build to the next, with the stamps of the files they came from.
+#: Off (None) unless `carry_between_builds()` turned it on: only `make serve` does, where the
+#: next build is seconds away and most inputs have not changed. A value is reused only while
+#: every file it was read from (folders included, for added or removed files) is unchanged.
+_CARRY: dict[tuple[Path, dt.date, str], tuple[Any, dict[str, Stamp]]] | None = None
+
+
+def carry_between_builds() -> None:
+    """Let later `Repository` instances in this process reuse still-valid memo values."""
+    global _CARRY
+    if _CARRY is None:
+        _CARRY = {}
 
 
 def build_date() -> dt.date:

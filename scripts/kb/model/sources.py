@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from kb.model import _yaml
 from kb.model._errors import DataError, Problem
+from kb.model._io import read_text
 from kb.model._validate import validate
 from kb.model.repo import Repository
 
@@ -142,7 +143,7 @@ def load_sources(repo: Repository) -> Sources:
     path = Path(repo.root, SOURCES_FILE)
     if not path.is_file():
         raise DataError(Problem(SOURCES_FILE, 1, "topics file not found"))
-    data = _yaml.load(path.read_text(encoding="utf-8"), SOURCES_FILE)
+    data = _yaml.load(read_text(path, SOURCES_FILE), SOURCES_FILE)
     if not isinstance(data, dict):
         raise DataError(Problem(SOURCES_FILE, 1, "the topics file is a mapping"))
     topics = data.get("topics")
@@ -163,7 +164,7 @@ def load_state(repo: Repository) -> dict[str, TopicState]:
     path = Path(repo.root, STATE_FILE)
     if not path.is_file():
         return {}
-    data = _yaml.load(path.read_text(encoding="utf-8"), STATE_FILE)
+    data = _yaml.load(read_text(path, STATE_FILE), STATE_FILE)
     topics = (data or {}).get("topics") or {}
     if not isinstance(topics, dict):
         raise DataError(Problem(STATE_FILE, 1, "'topics' must map topic ids to their state"))

@@ -170,6 +170,11 @@ def tracked_files(repo: Repository) -> list[Path]:
     return sorted(p for p in files if p.is_file())
 
 
+#: scan_text() results by (path, content): a pure function, so `make serve`'s rebuilds re-scan
+#: only the files that changed (Python files are tokenized, which is the slow part).
+_SCANNED: dict[tuple[str, str], tuple[list[Todo], list[Problem]]] = {}
+
+
 def load_todos(repo: Repository) -> tuple[list[Todo], list[Problem]]:
     """Every TODO in the repository and every malformed one, scanned once per repository."""
 
@@ -186,7 +191,10 @@ def load_todos(repo: Repository) -> tuple[list[Todo], list[Problem]]:
                 continue
             if "TODO" not in text:
                 continue
-            found, bad = scan_text(text, rel)
+            scanned = _SCANNED.get((rel, text))
+            if scanned is None:
+                scanned = _SCANNED[(rel, text)] = scan_text(text, rel)
+            found, bad = scanned
             todos.extend(found)
             problems.extend(bad)
         found, bad = _assumption_notes(repo)

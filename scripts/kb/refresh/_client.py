@@ -7,18 +7,24 @@ HTTP error into `ValueError("Request failed with status code N: <body>")`, dropp
 `search()` and `get_contents()` still validate options, convert them to the wire format and parse
 the results, while the request goes through one pooled `requests.Session` per thread and errors
 come back as `ExaApiError` (status, Retry-After, redacted message). `SearchClient` adds the
-client-side rate limit and the retry policy (tenacity): only 429, 5xx, timeouts and connection
-errors are retried, with exponential backoff and jitter, waiting at least `Retry-After`.
+client-side rate limit and the retry policy (tenacity): only 429, 5xx, timeouts, stalled bodies
+and connection errors are retried, with tenacity's exponential backoff plus jitter (capped after
+the jitter is added), waiting at least `Retry-After` up to `RETRY_AFTER_MAX_S`.
+
+Reads are bounded. `timeout` is a total deadline for one request (connect, headers and the whole
+body), not only the socket timeout, so a server that trickles a byte at a time cannot hold a run:
+the request fails as a timeout (and is retried) once the deadline passes. A body larger than
+`MAX_RESPONSE_BYTES` is refused without reading the rest.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
-import random
 import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,17 +36,62 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
+    wait_exponential_jitter,
 )
 
 DEFAULT_BASE_URL = "https://api.exa.ai"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDACTED = "[REDACTED]"
+#: The longest Retry-After `kb refresh` waits for; a longer one is cut to this (and the retry may
+#: then be refused again, ending the topic as failed rather than holding the run for hours).
+RETRY_AFTER_MAX_S = 120.0
+#: The largest answer read from Exa (its largest documented answers are a few MiB of page text).
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What may sit between two characters of a key in a message: control characters, whitespace, and
+# their escaped spellings (repr, JSON, percent-encoding).
+_GAP = (
+    r"(?:[\x00-\x20\x7f]|\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[abfnrtv0])|%[01][0-9a-fA-F]|%7[fF])*"
+)
+
+
+def has_control_characters(secret: str) -> bool:
+    """True when `secret` holds a character no HTTP header may carry (refused before sending)."""
+    return bool(_CONTROL.search(secret))
+
+
+def _secret_forms(secret: str) -> list[str]:
+    forms = {
+        secret,
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        secret.encode("unicode_escape").decode("ascii"),
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+    }
+    forms.update(part for part in _CONTROL.split(secret))
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
 
 
 def redact(text: str, secret: str | None) -> str:
-    """`text` with every occurrence of `secret` replaced by [REDACTED]."""
-    if secret and len(secret) >= 4:
-        text = text.replace(secret, REDACTED)
+    """`text` with `secret` replaced by [REDACTED] in every form a message can carry it.
+
+    Covers the key as is, its repr/JSON/unicode-escape and percent-encoded spellings, the key
+    split by control characters or whitespace (or their escapes), and each run of the key between
+    control characters (a key with a newline that a header error printed in pieces).
+    """
+    text = str(text)
+    if not secret or len(secret) < 4:
+        return text
+    for form in _secret_forms(secret):
+        text = text.replace(form, REDACTED)
+    visible = [c for c in secret if not _CONTROL.match(c)]
+    if len(visible) >= 4:
+        pattern = _GAP.join(re.escape(c) for c in visible)
+        text = re.sub(pattern, REDACTED, text)
     return text
 
 
@@ -133,20 +184,8 @@ class ExaTransport(Exa):
             raise NotImplementedError("kb refresh sends plain POST requests only")
         if isinstance(data, dict) and data.get("stream"):
             raise NotImplementedError("kb refresh does not stream")
-        url = self.base_url + endpoint
-        try:
-            response = self._session().post(
-                url,
-                data=json.dumps(data or {}),
-                headers={**self.headers, **(headers or {})},
-                timeout=timeout or self.timeout,
-            )
-        except requests.Timeout:
-            limit = timeout or self.timeout
-            raise ExaTransportError(f"timed out after {limit:g}s waiting for {endpoint}") from None
-        except requests.ConnectionError as exc:
-            reason = _one_line(redact(str(exc), self._api_key))
-            raise ExaTransportError(f"connection to {endpoint} failed: {reason}") from None
+        limit = timeout or self.timeout
+        response = self._send(endpoint, data, headers, limit)
         if response.status_code >= 400:
             message = _one_line(redact(_error_message(response), self._api_key))
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -161,6 +200,82 @@ class ExaTransport(Exa):
         if not isinstance(payload, dict) or not isinstance(payload.get("results", []), list):
             raise ExaBadResponse(f"unexpected JSON shape in the answer from {endpoint}")
         return payload
+
+    def _send(
+        self, endpoint: str, data: Any, headers: dict[str, str] | None, limit: float
+    ) -> requests.Response:
+        """POST and read the whole answer within `limit` seconds in total, at most the size cap.
+
+        The request runs on a helper thread so that even a server trickling its headers cannot
+        hold the caller past the deadline; the body is read in chunks, checking the deadline and
+        the size after each one (a trickling body ends the helper too).
+        """
+        deadline = time.monotonic() + limit
+        session = self._session()  # the calling worker's pooled session
+        box: dict[str, Any] = {}
+
+        def go() -> None:
+            try:
+                box["response"] = self._read(session, endpoint, data, headers, limit, deadline)
+            except BaseException as exc:  # handed to the caller below
+                box["error"] = exc
+
+        helper = threading.Thread(target=go, name="kb-refresh-request", daemon=True)
+        helper.start()
+        helper.join(limit + 0.5)
+        if helper.is_alive() or isinstance(box.get("error"), _DeadlinePassed):
+            raise ExaTransportError(
+                f"no complete answer from {endpoint} within the {limit:g}s deadline"
+            ) from None
+        error = box.get("error")
+        if isinstance(error, requests.Timeout):
+            raise ExaTransportError(f"timed out after {limit:g}s waiting for {endpoint}") from None
+        if isinstance(error, requests.RequestException):  # refused, dropped, torn chunked body
+            reason = _one_line(redact(str(error), self._api_key))
+            raise ExaTransportError(f"connection to {endpoint} failed: {reason}") from None
+        if error is not None:
+            raise error
+        return box["response"]
+
+    def _read(
+        self,
+        session: requests.Session,
+        endpoint: str,
+        data: Any,
+        headers: dict[str, str] | None,
+        limit: float,
+        deadline: float,
+    ) -> requests.Response:
+        response = session.post(
+            self.base_url + endpoint,
+            data=json.dumps(data or {}),
+            headers={**self.headers, **(headers or {})},
+            timeout=limit,
+            stream=True,
+        )
+        with response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+                raise ExaBadResponse(_too_large(endpoint))
+            body = bytearray()
+            for chunk in response.iter_content(_CHUNK):
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise ExaBadResponse(_too_large(endpoint))
+                if time.monotonic() > deadline:
+                    raise _DeadlinePassed
+            response._content = bytes(body)  # what .json() and .text read
+        return response
+
+
+class _DeadlinePassed(Exception):
+    """The body was still arriving when the request's total deadline passed."""
+
+
+def _too_large(endpoint: str) -> str:
+    return (
+        f"the answer from {endpoint} exceeds the {MAX_RESPONSE_BYTES // 2**20} MiB limit; refused"
+    )
 
 
 class RateLimiter:
@@ -216,18 +331,22 @@ class SearchClient:
         self.max_attempts = max_attempts
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
+        self._backoff = wait_exponential_jitter(
+            multiplier=backoff_initial, max=backoff_max, exp_base=2, jitter=backoff_initial
+        )
         self.counts = Attempts()
         self._lock = threading.Lock()
 
     def _wait(self, state: RetryCallState) -> float:
+        """Seconds before the next attempt: tenacity's backoff, or Retry-After when longer."""
+        # initial, 2x, 4x ... plus up to `initial` of jitter, then capped at backoff_max, so
+        # concurrent workers that failed together do not retry together.
+        delay = self._backoff(state)
         exc = state.outcome.exception() if state.outcome else None
-        # Exponential backoff (initial, 2x, 4x ... capped) plus up to `initial` of random jitter,
-        # so concurrent workers that failed together do not retry together.
-        base = self.backoff_initial * 2 ** (state.attempt_number - 1)
-        delay = min(self.backoff_max, base) + random.uniform(0, self.backoff_initial)  # noqa: S311
         if isinstance(exc, ExaApiError) and exc.retry_after is not None:
-            # Exa's Retry-After is the earliest moment a retry can succeed; never go below it.
-            delay = max(min(exc.retry_after, max(self.backoff_max, 1.0)), delay)
+            # Exa's Retry-After is the earliest moment a retry can succeed: wait at least that
+            # long, up to RETRY_AFTER_MAX_S.
+            delay = max(delay, min(exc.retry_after, RETRY_AFTER_MAX_S))
         return delay
 
     def _sleep(self, seconds: float) -> None:

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import yaml
 
 from kb.model import DataError, Problem, Repository
-from kb.model._io import write_atomic
+from kb.model._io import locked, write_atomic
 from kb.model.references import REFERENCES_DIR, load_references
 from kb.model.sources import (
     SOURCES_FILE,
@@ -41,6 +41,7 @@ from kb.refresh._client import (
     Cancelled,
     ExaError,
     SearchClient,
+    has_control_characters,
     redact,
 )
 from kb.refresh._records import build_record, canonical_url, render_record, unique_id
@@ -363,17 +364,41 @@ def run(
     environ: dict[str, str] | None = None,
     log_entry: Callable[[Summary, list[Topic]], None] | None = None,
 ) -> int:
-    """Run `kb refresh`; returns the exit code (0 ok, 1 a topic failed, 2 configuration)."""
+    """Run `kb refresh`; returns the exit code (0 ok, 1 a topic failed, 2 configuration).
+
+    The run holds the lock of the refresh state file from planning to the last write, so two
+    runs at once queue rather than overwrite each other's records and state.
+    """
     env = os.environ if environ is None else environ
     sources = load_sources(repo)
-    due = plan(repo, sources, options)
+    unknown = [t for t in options.topics if t not in {t.id for t in sources.topics}]
+    if unknown:
+        print(
+            f"kb refresh: --topic {', '.join(unknown)}: no such topic in {SOURCES_FILE}", file=err
+        )
+        return 2
     base_url = (env.get("EXA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
     if options.dry_run:
-        return dry_run(repo, sources, due, options, out, base_url)
+        return dry_run(repo, sources, plan(repo, sources, options), options, out, base_url)
     key = (env.get("EXA_API_KEY") or "").strip()
     if not key:
         print(f"kb refresh: {KEY_HELP}", file=err)
         return 2
+    if has_control_characters(key):
+        print(
+            "kb refresh: EXA_API_KEY contains a control character (a pasted newline?); "
+            "set it again; nothing was sent",
+            file=err,
+        )
+        return 2
+    with locked(Path(repo.root, STATE_FILE)):
+        repo._memo.clear()  # re-read the state and records another run may just have written
+        return _run_locked(repo, options, out, err, log_entry, base_url, key)
+
+
+def _run_locked(repo, options, out, err, log_entry, base_url, key) -> int:
+    sources = load_sources(repo)
+    due = plan(repo, sources, options)
     summary = Summary()
     if not due:
         print(summary.line() + " (nothing due)", file=out)
@@ -413,6 +438,7 @@ def run(
         worker.start()
     progress = _Progress(err, len(due))
     failures: list[str] = []
+    succeeded: list[Topic] = []
     pending: dict[int, Outcome] = {}
     next_index = 0
     try:
@@ -425,7 +451,8 @@ def run(
             while next_index in pending:
                 outcome = pending.pop(next_index)
                 next_index += 1
-                _report(outcome, writer, summary, failures, progress, err, key)
+                if _report(outcome, writer, summary, failures, progress, err, key):
+                    succeeded.append(outcome.topic)
     finally:
         client.stop.set()
         progress.close()
@@ -434,14 +461,14 @@ def run(
     for line in failures:
         print(line, file=err)
     print(summary.line(), file=out)
-    if summary.failed:
-        return 1
-    if log_entry is not None and summary.requests:
-        log_entry(summary, due)
-    return 0
+    # A partial failure still logs what the topics that succeeded wrote.
+    if log_entry is not None and summary.requests and succeeded:
+        log_entry(summary, succeeded)
+    return 1 if summary.failed else 0
 
 
-def _report(outcome, writer, summary, failures, progress, err, key) -> None:
+def _report(outcome, writer, summary, failures, progress, err, key) -> bool:
+    """Write or report one topic's outcome; True when its records were written."""
     topic = outcome.topic
     where = f"{SOURCES_FILE}:{topic.line}: topic {topic.id}"
     summary.cost += outcome.cost
@@ -449,12 +476,12 @@ def _report(outcome, writer, summary, failures, progress, err, key) -> None:
         summary.skipped += 1
         print(redact(f"{where}: not sent: {outcome.skipped}", key), file=err)
         progress.step(f"{topic.id}: skipped")
-        return
+        return False
     if outcome.error:
         summary.failed += 1
         failures.append(redact(f"{where}: failed: {outcome.error}", key))
         progress.step(f"{topic.id}: failed")
-        return
+        return False
     for failure in outcome.url_failures:
         print(redact(f"{where}: page skipped, Exa could not fetch it: {failure}", key), file=err)
     try:
@@ -464,6 +491,7 @@ def _report(outcome, writer, summary, failures, progress, err, key) -> None:
         reason = " ".join(str(exc).split())[:200]
         failures.append(redact(f"{where}: failed: cannot write its records: {reason}", key))
         progress.step(f"{topic.id}: failed")
-        return
+        return False
     summary.results += len(outcome.results)
     progress.step(f"{topic.id}: {len(outcome.results)} results")
+    return True

@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
 
-from kb.model.references import Reference
+from kb.model import _yaml
+from kb.model.references import MAX_SUMMARY_CHARS, Reference
 from kb.model.sources import Topic
 
 # Query parameters that track a click and never select content.
@@ -132,6 +133,9 @@ def build_record(
         if summary
         else f"Exa returned no summary for {url}; read the page before citing it."
     )
+    truncated = len(summary_text) > MAX_SUMMARY_CHARS
+    if truncated:
+        summary_text = _short(summary_text, MAX_SUMMARY_CHARS)
     highlights = []
     for text in (getattr(result, "highlights", None) or [])[:MAX_HIGHLIGHTS]:
         folded = _fold(text)
@@ -163,6 +167,11 @@ def build_record(
     record["query"] = topic.query
     record["notes"] = (
         f"Found by `kb refresh`, topic '{topic.id}' in third_party/references/sources.yaml."
+    ) + (
+        f" Exa's summary ran to {len(summary):,} characters; cut to the {MAX_SUMMARY_CHARS:,} "
+        "a record keeps."
+        if truncated
+        else ""
     )
     Reference.model_validate(record)  # the shared shape; raises if this code drifts from it
     return record
@@ -177,7 +186,7 @@ def _scalar(value: Any, indent: int, key: str) -> str:
     pad = " " * indent
     if isinstance(value, dt.date):
         return f"{pad}{key}: {value.isoformat()}\n"
-    one_line = yaml.safe_dump({key: value}, width=10**9, allow_unicode=True).rstrip("\n")
+    one_line = _yaml.dump({key: value}, width=10**9).rstrip("\n")
     if len(pad) + len(one_line) <= LINE or not isinstance(value, str):
         return f"{pad}{one_line}\n"
     lines = textwrap.wrap(

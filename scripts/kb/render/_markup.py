@@ -7,49 +7,48 @@ is `Markup` (already-rendered, trusted output such as a link built by `md_link`)
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from kb import escape
+
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Characters Python-Markdown or its extensions (tables, tilde, caret, mark, attr_list) give
-# meaning inline. They become numeric entities rather than backslash escapes, because which
-# backslash escapes work depends on the extensions loaded; `{`, `}` and `%` are included so
-# `{{ config }}` or `{% raw %}` in data stays text even if a page were rendered twice.
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]()#+!|~^={}%$&<>\"']")
+# Kept under its old name for renderers that escape segments themselves.
+_MD_SPECIAL = escape.MD_SPECIAL
 
 
 def escape_md(value: Any) -> Any:
     """Escape `value` for inline Markdown (tables included); `Markup` values pass unchanged."""
     if isinstance(value, Markup):
         return value
-    if value is None:
-        return ""
-    text = " ".join(str(value).split())  # one line: table cells and list items cannot span lines
-    # One pass, HTML's own specials included, so no entity is escaped twice.
-    # Every special character has just been replaced by an entity, so the text is safe markup.
-    return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))  # noqa: S704
+    # kb.escape.md_inline replaced every special character by an entity: safe markup.
+    return Markup(escape.md_inline(value))  # noqa: S704
 
 
-def md_link(text: Any, target: str) -> Markup:
-    """A Markdown link with escaped text; `target` must be a URL or path we built or validated."""
-    safe_target = target.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
-    if not re.match(r"^(https?://|\.{0,2}/|#|[A-Za-z0-9_.-])", safe_target) or re.match(
-        r"^\s*(javascript|data|vbscript):", safe_target, re.IGNORECASE
-    ):
-        return Markup(escape_md(text))  # noqa: S704 - escaped on this line
-    return Markup(f"[{escape_md(text)}]({safe_target})")  # noqa: S704 - text escaped, URL vetted above
+def escape_md_spaced(value: Any) -> Markup:
+    """Like escape_md, but keeps one space at either end, for text that sits beside markup."""
+    text = "" if value is None else str(value)
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return Markup(lead) + escape_md(text) + Markup(trail)  # noqa: S704 - spaces and escaped text
+
+
+def md_link(text: Any, target: Any) -> Markup:
+    """A Markdown link with escaped text; only http(s) and relative targets become links."""
+    label = str(text) if isinstance(text, Markup) else escape.md_inline(text)
+    url = escape.safe_url(target)
+    if url is None:
+        return Markup(label)  # noqa: S704 - escaped above
+    return Markup(f"[{label}]({url})")  # noqa: S704 - text escaped, URL vetted by safe_url
 
 
 def code(value: Any) -> Markup:
-    """Inline code for identifiers and paths: backticks cannot be broken out of, HTML is escaped."""
-    text = str(value).replace("`", "'")
-    return Markup(f"<code>{html.escape(text)}</code>")  # noqa: S704 - escaped on this line
+    """Inline code for identifiers and paths: an HTML `<code>` whose text stays text."""
+    return Markup(f"<code>{escape.md_html_text(value)}</code>")  # noqa: S704 - escaped here
 
 
 _env = jinja2.Environment(

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
+
+from markupsafe import Markup
 
 from kb.model import DataError, Problem
 from kb.model.alerts import RULES_DIR, RUNBOOKS_DIR, load_rules, load_runbooks, pending_alerts
 from kb.model.owners import load_owners
-from kb.render._markup import render
+from kb.render._markup import escape_md_spaced, render
 from kb.render._registry import RenderContext, macro
 
 OWNERS_PAGE = "devops/owners.md"
+
+
+# Prometheus fills `{{ $labels.pod }}` or `{{ $value | humanize }}` in when the alert fires.
+_TEMPLATE = re.compile(r"\{\{\s*(.*?)\s*\}\}")
+_LABEL = re.compile(r"^\$labels\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def alert_text(text: str) -> Markup:
+    """An alert annotation with its Prometheus template fields shown as `<label>` placeholders.
+
+    Everything else is escaped; a reader never sees `{{ $labels.namespace }}` as prose.
+    """
+    parts = _TEMPLATE.split(text)
+    out = Markup("")
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out += escape_md_spaced(part)
+            continue
+        label = _LABEL.match(part)
+        name = label[1] if label else "value"
+        placeholder = html.escape(f"<{name}>")
+        out += Markup(f'<code class="kb-placeholder">{placeholder}</code>')  # noqa: S704
+    return out
 
 
 def _rule_url(ctx: RenderContext, path: str, line: int) -> str:
@@ -56,7 +83,7 @@ def alert_table(ctx: RenderContext, *, service: str | None = None) -> str:
                 "owner": owner,
                 "owner_link": owner_link,
                 "for_": a.for_ if a.for_ not in {"0s", "0m", "0"} else "—",
-                "summary": a.annotations.get("summary", ""),
+                "summary": alert_text(a.annotations.get("summary", "")),
                 "runbook": _runbook_link(ctx, a.runbook_file),
                 "rule_url": _rule_url(ctx, a.path, a.line),
                 "pending": pending.get(a.name, ""),

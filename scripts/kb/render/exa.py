@@ -21,7 +21,7 @@ from kb.model.exa_spec import (
     load_explanations,
     load_mirror,
 )
-from kb.render._markup import code, escape_md, render
+from kb.render._markup import code, escape_md, escape_md_spaced, render
 from kb.render._registry import RenderContext, macro
 
 _SECTION_TITLES = {"parameters": "Parameters", "request": "Request body", "response": "Response"}
@@ -36,7 +36,7 @@ def _prose(text: str) -> Markup:
     parts = text.split("`")
     if len(parts) % 2 == 0:  # an unmatched backtick: show the text as it is
         return escape_md(text)
-    return Markup("").join(code(p) if i % 2 else escape_md(p) for i, p in enumerate(parts))
+    return Markup("").join(code(p) if i % 2 else escape_md_spaced(p) for i, p in enumerate(parts))
 
 
 def _row(op_name: str, f: FieldRecord, explanations: dict, strip: str) -> dict[str, Any]:

@@ -17,8 +17,11 @@ from kb.model.owners import OWNERS_FILE, load_owners
 from kb.model.pages import Page, load_pages, page_by_src
 from kb.model.references import references_or_raise
 from kb.model.todos import load_todos
+from kb.render import runbook_history
 from kb.render._markup import render
 from kb.render._registry import RenderContext, macro
+from kb.render.runbooks import runbook_first_minute
+from kb.render.verification import drill_line
 
 OWNERS_PAGE = "devops/owners.md"
 #: Linked from every runbook's header: step zero of any runbook is getting access.
@@ -72,7 +75,7 @@ def page_header(ctx: RenderContext) -> str:
     page, meta = _this_page(ctx)
     due = meta.review_due()
     overdue = meta.overdue_days(ctx.repo.today)
-    return render(
+    header = render(
         "page_header.md.j2",
         owner=meta.owner,
         owner_url=_owner_url(ctx, meta.owner, 1 + line_of(page.raw_meta, ("owner",))),
@@ -84,7 +87,17 @@ def page_header(ctx: RenderContext) -> str:
         kind=meta.kind,
         access_url=Markup(ctx.url_to(PRODUCTION_ACCESS_PAGE)),  # noqa: S704 - a path we own
         pending=_pending_ticket(ctx, meta),
+        # The runbook box is its own macro and template, so header additions merge cleanly.
+        first_minute=Markup(runbook_first_minute(ctx)) if meta.kind == "runbook" else "",  # noqa: S704
     )
+    # The runbook's history (last drill, last use in an incident) sits right under its title.
+    return drill_header(ctx, meta.alert) + runbook_history.last_use(ctx) + header
+
+
+def drill_header(ctx: RenderContext, alert: str | None) -> str:
+    """The runbook header's "last drilled" line, before the rest of the header ('' elsewhere)."""
+    line = drill_line(ctx, alert)
+    return line + "\n" if line else ""
 
 
 @macro
@@ -137,7 +150,8 @@ def reference_catalogue(ctx: RenderContext, area: str | None = None) -> str:
 def review_dashboard(ctx: RenderContext) -> str:
     """Every page with owner, last review and due date; overdue first, then soonest due."""
     rows = []
-    for page in _valid_pages(ctx):
+    pages = _valid_pages(ctx)
+    for page in pages:
         meta = page.meta
         if meta is None:  # _valid_pages raised already; keeps type checkers honest
             continue
@@ -155,7 +169,8 @@ def review_dashboard(ctx: RenderContext) -> str:
             }
         )
     rows.sort(key=lambda r: (-r["overdue"], r["due"], r["title"].lower()))
-    return render(
+    flagged = runbook_history.runbooks_to_fix(ctx, pages)
+    return runbook_history.render_flagged(flagged) + render(
         "review_dashboard.md.j2",
         rows=rows,
         overdue=sum(1 for r in rows if r["overdue"] > 0),

@@ -1,0 +1,1 @@
+"""Tests of the test suite itself: the rules its conftest enforces."""
