@@ -49,6 +49,8 @@ def test_the_unbroken_pages_pass(repo, stack):
         repo.root / "docs/devops/runbooks/redismemorynearlimit.md",
         repo.root / "docs/devops/runbooks/postgresconnectionssaturated.md",
         repo.root / "docs/devops/runbooks/gatewayavailabilityfastburn.md",
+        repo.root / "docs/devops/incident-response/production-access.md",
+        repo.root / "docs/devops/sops/rotate-a-secret.md",
     ]
     results = verify_pages(repo, stack, pages)
     assert [p for r in results for p in r.problems()] == []
@@ -105,7 +107,7 @@ def test_the_unbroken_pages_pass(repo, stack):
             "docs/devops/runbooks/postgresconnectionssaturated.md",
             "SELECT application_name, usename, state",
             "SELECT application_name, username, state",
-            'psql: ERROR:  column "username" does not exist',
+            'psql: ERROR: column "username" does not exist',
             id="psql-wrong-column",
         ),
         pytest.param(
@@ -118,9 +120,32 @@ def test_the_unbroken_pages_pass(repo, stack):
         pytest.param(
             "docs/devops/runbooks/redismemorynearlimit.md",
             "--replication-group-id plasma-prod-redis \\\n  --cache-node-type",
-            "--replication-group plasma-prod-redis \\\n  --cache-node-type",
-            "aws: Unknown options: --replication-group",
+            "--replication-grp-id plasma-prod-redis \\\n  --cache-node-type",
+            "the following arguments are required: --replication-group-id",
             id="wrong-aws-option",
+        ),
+        pytest.param(
+            # Output flags are skipped as values, but a wrong name after them is still caught.
+            "docs/devops/sops/rotate-a-secret.md",
+            "kubectl get deployments -A -o json",
+            "kubectl -n gateway get deployments -o json gateway-edgy",
+            "deployment 'gateway-edgy' is not in namespace 'gateway'",
+            id="name-after-output-flag",
+        ),
+        pytest.param(
+            # AWS CLI v2's SSO commands are marked, not run; a misspelt one is not among them.
+            "docs/devops/incident-response/production-access.md",
+            "aws sso login --profile plasma-prod",
+            "aws sso logon --profile plasma-prod",
+            "aws: ",
+            id="aws-v2-command-misspelt",
+        ),
+        pytest.param(
+            "docs/devops/incident-response/production-access.md",
+            "kubectl config use-context plasma-prod",
+            "kubectl config use-context plasma-production",
+            'no context exists with the name: "plasma-production"',
+            id="unknown-kube-context",
         ),
     ],
 )
@@ -162,3 +187,37 @@ def test_every_alert_has_a_passing_drill(stack):
         if not (result := run_drill(repo, stack, alert)).passed
     }
     assert failures == {}
+
+
+def test_a_heartbeat_drill_fails_when_the_heartbeat_stops(repo, stack):
+    # Watchdog's scenario says `recovered_at: never`: the drill passes only while the alert still
+    # fires at the scenario's last minute. A "heartbeat" that fires only while deliveries fail is
+    # silent by then, and the drill says so.
+    _break(
+        repo,
+        "infra/observability/prometheus/rules/meta-monitoring.yml",
+        "expr: vector(1)",
+        'expr: sum(rate(alertmanager_notifications_failed_total{integration="webhook"}[5m])) > 0',
+    )
+    result = run_drill(repo, stack, "Watchdog")
+    assert not result.passed
+    assert any(
+        p.startswith("infra/observability/drills/watchdog.yml:1:") and "stops firing" in p
+        for p in result.problems
+    ), result.problems
+    assert "fires at minute 45 (held 0 min)" in result.steps
+
+
+def test_a_scenario_minute_that_is_not_a_number_is_one_line(tmp_path):
+    from kb.model._errors import DataError
+    from kb.verify.scenarios import ScenarioSet
+
+    drills = tmp_path / "infra/observability/drills"
+    shutil.copytree(ROOT / "infra/observability/drills", drills)
+    path = drills / "watchdog.yml"
+    path.write_text(path.read_text().replace("recovered_at: never", "recovered_at: soon"))
+    with pytest.raises(DataError) as caught:
+        ScenarioSet.load(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "infra/observability/drills/watchdog.yml:1: recovered_at: 'soon' is not a minute like `75m`"
+    ]

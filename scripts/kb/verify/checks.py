@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -82,13 +83,32 @@ NO_PARSER = {
     "curl": "calls a service that is not part of the stack",
     "release": "a placeholder for the release tooling",
 }
+#: The EKS clusters are named plasma-<environment> (infra/terraform/envs/*/main.tf, local.name),
+#: so `kubectl config use-context plasma-prod` parses; nothing listens behind them.
 _KUBE_CONFIG = """apiVersion: v1
 kind: Config
 clusters: [{name: none, cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
 users: [{name: none, user: {token: none}}]
-contexts: [{name: none, context: {cluster: none, user: none}}]
+contexts:
+  - {name: none, context: {cluster: none, user: none}}
+  - {name: plasma-prod, context: {cluster: none, user: none}}
+  - {name: plasma-staging, context: {cluster: none, user: none}}
 current-context: none
 """
+#: kubectl flags that take the next word as their value (`-o json`), so it is not a name.
+_KUBE_VALUE_FLAGS = {
+    "-n", "--namespace", "-o", "--output", "-l", "--selector", "-c", "--container", "--context",
+    "-f", "--filename", "--field-selector", "--tail", "--since", "--timeout", "--replicas",
+    "--sort-by", "-L", "--label-columns", "--template", "--type", "--from-literal", "--image",
+    "--to-revision", "--cluster", "--user", "--kubeconfig", "--for", "--max-log-requests",
+}  # fmt: skip
+#: AWS CLI v2 commands that the stack's AWS CLI (v1, from PyPI) does not have.
+_AWS_V2_ONLY = {
+    ("configure", "sso"),
+    ("sso", "login"),
+    ("sso", "logout"),
+    ("configure", "export-credentials"),
+}
 #: kubectl verbs that change an object ArgoCD manages (and `rollout undo`).
 _KUBE_CHANGES = {
     "scale",
@@ -478,7 +498,15 @@ class Checker:
         if _checkable(namespace) and namespace != "default" and not cat.has("namespace", namespace):
             out.fail(line, f"namespace {namespace!r} is not in the catalogue (infra/kubernetes/)")
             return
-        positional = [w for w in own[1:] if not w.startswith("-")]
+        # A flag's value is not a positional name (`-o json`, `-l app=x`); with every namespace
+        # (`-A`) a bare name cannot be looked up in one.
+        positional = [
+            w
+            for prev, w in itertools.pairwise(own)
+            if not w.startswith("-") and prev not in _KUBE_VALUE_FLAGS
+        ]
+        if {"-A", "--all-namespaces"} & set(own):
+            positional = []
         for i, word in enumerate(own):
             value = own[i + 1] if i + 1 < len(own) else ""
             if (
@@ -513,6 +541,13 @@ class Checker:
     # -- AWS --------------------------------------------------------------------------------------
 
     def _aws(self, argv: list[str], line: int, out: Outcome) -> None:
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        if tuple(words[:2]) in _AWS_V2_ONLY:
+            out.weaken(
+                "unverifiable",
+                reason=f"aws {' '.join(words[:2])}: AWS CLI v2 only; the stack's AWS CLI is v1 (PyPI)",
+            )
+            return
         for i, word in enumerate(argv[:-1]):
             kind = _AWS_NAMES.get(word)
             value = argv[i + 1]

@@ -97,6 +97,8 @@ def _instant(scenario: Scenario | None, block: Block) -> float | None:
         return None
     if block.section == "Verification" and scenario.recovered_at is not None:
         return float(scenario.at(scenario.recovered_at))
+    if block.section == "Verification" and not scenario.clears:
+        return float(scenario.at(scenario.last_minute))
     return float(scenario.at(scenario.firing_at))
 
 
@@ -160,11 +162,12 @@ def run_drill(repo: Repository, stack: Stack, alert: str) -> DrillResult:
         result.problems.append(f"{repo.rel(runbook)}:1: no runbook for {alert}")
     if result.problems:
         return result
-    if scenario.firing_at is None or scenario.recovered_at is None:
+    if scenario.firing_at is None or (scenario.recovered_at is None and scenario.clears):
         result.problems.append(f"{scenario.path}:1: firing_at and recovered_at are required")
         return result
     expr, hold = rule["expr"], _duration(rule.get("for"))
-    fire_t, clear_t = scenario.at(scenario.firing_at), scenario.at(scenario.recovered_at)
+    end = scenario.recovered_at if scenario.clears else scenario.last_minute
+    fire_t, clear_t = scenario.at(scenario.firing_at), scenario.at(end)
     # Firing: the expression returns series at every evaluation through its `for` window.
     span = stack.query_range(expr, fire_t - hold, fire_t, STEP)
     series = span.get("data", {}).get("result", []) if span.get("status") == "success" else []
@@ -180,7 +183,13 @@ def run_drill(repo: Repository, stack: Stack, alert: str) -> DrillResult:
     else:
         result.steps.append(f"fires at minute {scenario.firing_at} (held {hold // 60} min)")
     cleared = stack.query(expr, clear_t)
-    if cleared.get("status") == "success" and cleared["data"]["result"]:
+    if not scenario.clears:
+        # A heartbeat: still firing at the last minute is the pass, silence the failure.
+        if cleared.get("status") == "success" and cleared["data"]["result"]:
+            result.steps.append(f"still fires at minute {end}, as a heartbeat must")
+        else:
+            result.problems.append(f"{scenario.path}:1: {alert} stops firing by minute {end}")
+    elif cleared.get("status") == "success" and cleared["data"]["result"]:
         result.problems.append(
             f"{scenario.path}:1: {alert} is still firing at minute {scenario.recovered_at}"
         )

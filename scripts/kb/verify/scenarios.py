@@ -4,7 +4,8 @@ A scenario file, `infra/observability/drills/<alertname-lowercased>.yml`, holds 
 promtool's unit-test notation (`values: '1x10 0x30'`, one value a minute), the minute at which
 the alert must be firing (`firing_at`) and the minute at which it must have cleared
 (`recovered_at`), plus optional value conditions on the runbook's Diagnosis and Verification
-queries. `baseline.yml` is a healthy system for the PromQL on non-runbook pages.
+queries. A heartbeat that must fire at all times (Watchdog) says `recovered_at: never`: its drill
+checks that it still fires at the scenario's last minute, where Verification queries run. `baseline.yml` is a healthy system for the PromQL on non-runbook pages.
 
 Every scenario gets its own window of time, 40 days apart, so 30-day rates never see another
 scenario's series; `openmetrics()` writes them all for `promtool tsdb create-blocks-from
@@ -84,6 +85,12 @@ class Scenario:
     recovered_at: int | None
     symptoms: dict[int, str] = field(default_factory=dict)
     recovery: dict[int, str] = field(default_factory=dict)
+    #: False for a heartbeat (`recovered_at: never`): it must still fire at `last_minute`.
+    clears: bool = True
+
+    @property
+    def last_minute(self) -> int:
+        return self.minutes - 1
 
     @property
     def minutes(self) -> int:
@@ -139,9 +146,14 @@ def _load(path: Path, rel: str, start: int, baseline: list | None = None) -> Sce
 
     def minute(key: str) -> int | None:
         value = data.get(key)
-        if value is None:
+        if value is None or (key == "recovered_at" and value == "never"):
             return None
-        return int(str(value).rstrip("m"))
+        try:
+            return int(str(value).rstrip("m"))
+        except ValueError:
+            raise DataError(
+                [Problem(rel, 1, f"{key}: {value!r} is not a minute like `75m`")]
+            ) from None
 
     return Scenario(
         name=name,
@@ -152,6 +164,7 @@ def _load(path: Path, rel: str, start: int, baseline: list | None = None) -> Sce
         recovered_at=minute("recovered_at"),
         symptoms={int(k): str(v) for k, v in (data.get("symptoms") or {}).items()},
         recovery={int(k): str(v) for k, v in (data.get("recovery") or {}).items()},
+        clears=data.get("recovered_at") != "never",
     )
 
 
