@@ -218,6 +218,8 @@ def _config(root: Path, sections, titles) -> str:
         "plugins": [{"search": search}, {"macros": macros}, "offline"],
         "extra": {
             "polyfills": ["assets/javascripts/iframe-worker-shim.js"],
+            # The shim starts the search worker from an inline script (overrides/main.html).
+            "csp_script_src": "'self' 'unsafe-inline'",
             "status": base.get("extra", {}).get("status", {}),
         },
         "extra_javascript": [*base.get("extra_javascript", []), "assets/search/synonyms.js"],
