@@ -1,7 +1,8 @@
 """The catalogue of names a command may use, derived from the repository's own infrastructure files.
 
-Sources: the Terraform modules (RDS identifier, subnet, parameter and security groups, the Redis
-replication group, Secrets Manager secrets, S3 buckets), the Kubernetes manifests under
+Sources: the Terraform root module infra/terraform/live, read once per environment file in
+live/env/ and followed into the modules it calls (RDS identifier, subnet, parameter and security
+groups, the Redis replication group, Secrets Manager secrets, S3 buckets), the Kubernetes manifests under
 infra/kubernetes/ (namespaces, deployments and their containers, Services, Secrets, the AWS secrets
 External Secrets read, ArgoCD applications), the Alertmanager config (receivers) and the owners
 registry (PagerDuty services, Slack channels). `kb verify` rejects a command naming anything else.
@@ -12,12 +13,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 
+from kb.model import terraform
 from kb.model.repo import Repository
 
-ENVIRONMENTS = ("prod", "staging")
 #: Terraform resource type -> (attribute holding the name, catalogue kind).
 _TF_NAMES = {
     "aws_db_instance": ("identifier", "db_instance"),
@@ -29,6 +31,7 @@ _TF_NAMES = {
     "aws_s3_bucket": ("bucket", "bucket"),
 }
 _RESOURCE = re.compile(r'^resource\s+"(\w+)"\s+"(\w+)"\s*\{', re.MULTILINE)
+_MODULE = re.compile(r'^module\s+"([\w-]+)"\s*\{', re.MULTILINE)
 _LOCAL = re.compile(r'^\s*(\w+)\s*=\s*"([^"]*)"\s*$', re.MULTILINE)
 
 
@@ -60,30 +63,78 @@ def _interpolate(text: str, values: dict[str, str]) -> str | None:
 
 
 def _terraform(repo: Repository, cat: Catalogue) -> None:
-    for path in sorted((repo.root / "infra/terraform/modules").glob("*/main.tf")):
-        text = path.read_text(encoding="utf-8")
-        rel = repo.rel(path)
-        for env in ENVIRONMENTS:
-            values = {"var.name": f"plasma-{env}", "var.environment": env}
-            locals_block = re.search(r"^locals\s*\{(.*?)^\}", text, re.MULTILINE | re.DOTALL)
-            for name, raw in _LOCAL.findall(locals_block[1] if locals_block else ""):
-                resolved = _interpolate(raw, values)
-                if resolved is not None:
-                    values[f"local.{name}"] = resolved
-            for match in _RESOURCE.finditer(text):
-                rtype = match[1]
-                if rtype not in _TF_NAMES:
-                    continue
-                attr, kind = _TF_NAMES[rtype]
-                body = text[match.end() : text.find("\n}", match.end())]
-                found = re.search(rf'^\s*{attr}\s*=\s*(?:"([^"]*)"|([\w.]+))\s*$', body, re.M)
-                if not found:
-                    continue
-                raw = found[1] if found[1] is not None else "${" + found[2] + "}"
-                name = _interpolate(raw, values)
-                if name:
-                    line = text[: match.start()].count("\n") + 1
-                    cat.add(kind, name, f"{rel}:{line}")
+    """Names each environment's apply would create: the root module's calls, followed into modules."""
+    root = repo.root / terraform.ROOT_MODULE_DIR
+    main_tf = root / "main.tf"
+    if not main_tf.is_file():
+        return
+    root_text = main_tf.read_text(encoding="utf-8")
+    environments = terraform.load(repo).environments
+    for env in sorted(environments):
+        environment = environments[env].values.get("environment")
+        if not isinstance(environment, str):
+            continue
+        values = _locals(root_text, {"var.environment": environment})
+        _follow_calls(repo, root, root_text, values, cat, depth=0)
+
+
+def _locals(text: str, values: dict[str, str]) -> dict[str, str]:
+    """`values` plus every string local of `text` that resolves from them."""
+    values = dict(values)
+    locals_block = re.search(r"^locals\s*\{(.*?)^\}", text, re.MULTILINE | re.DOTALL)
+    for name, raw in _LOCAL.findall(locals_block[1] if locals_block else ""):
+        resolved = _interpolate(raw, values)
+        if resolved is not None:
+            values[f"local.{name}"] = resolved
+    return values
+
+
+def _argument(body: str, attr: str, values: dict[str, str]) -> str | None:
+    """The value of `attr = "..."` or `attr = some.reference` in a block body, resolved."""
+    found = re.search(rf'^\s*{attr}\s*=\s*(?:"([^"]*)"|([\w.]+))\s*$', body, re.M)
+    if not found:
+        return None
+    raw = found[1] if found[1] is not None else "${" + found[2] + "}"
+    return _interpolate(raw, values)
+
+
+def _follow_calls(
+    repo: Repository, folder: Path, text: str, values: dict[str, str], cat: Catalogue, depth: int
+) -> None:
+    """Each local `module` block of `text`, entered with its resolved name and environment."""
+    for match in _MODULE.finditer(text):
+        body = text[match.end() : text.find("\n}", match.end())]
+        source = _argument(body, "source", {})
+        if not source or not source.startswith("."):
+            continue
+        target = (folder / source).resolve()
+        main_tf = target / "main.tf"
+        if depth > 5 or not main_tf.is_file():
+            continue
+        inputs = {
+            f"var.{attr}": value
+            for attr in ("name", "environment")
+            if (value := _argument(body, attr, values)) is not None
+        }
+        _module_names(repo, target, main_tf.read_text(encoding="utf-8"), inputs, cat, depth + 1)
+
+
+def _module_names(
+    repo: Repository, folder: Path, text: str, inputs: dict[str, str], cat: Catalogue, depth: int
+) -> None:
+    values = _locals(text, inputs)
+    rel = repo.rel(folder / "main.tf")
+    for match in _RESOURCE.finditer(text):
+        rtype = match[1]
+        if rtype not in _TF_NAMES:
+            continue
+        attr, kind = _TF_NAMES[rtype]
+        body = text[match.end() : text.find("\n}", match.end())]
+        name = _argument(body, attr, values)
+        if name:
+            line = text[: match.start()].count("\n") + 1
+            cat.add(kind, name, f"{rel}:{line}")
+    _follow_calls(repo, folder, text, values, cat, depth)
 
 
 def _kubernetes(repo: Repository, cat: Catalogue) -> None:

@@ -1,4 +1,8 @@
-"""Terraform modules and environments under infra/terraform, parsed once per Repository.
+"""Terraform modules, the root module and its environments under infra/terraform, parsed once per Repository.
+
+Layout: reusable modules in `modules/<name>/`, one root module in `live/` that every environment
+applies, and per environment `live/env/<environment>.tfvars` (values) and
+`live/env/<environment>.backend.hcl` (state location).
 
 python-hcl2 decides whether a file parses and which blocks it declares. Because its output
 differs between versions (the checkov fork `bc-python-hcl2` and python-hcl2 8 both install the
@@ -21,6 +25,8 @@ from kb.model._errors import Problem
 from kb.model.repo import Repository
 
 TERRAFORM_DIR = Path("infra/terraform")
+ROOT_MODULE_DIR = TERRAFORM_DIR / "live"
+ENV_DIR = ROOT_MODULE_DIR / "env"
 MEMO_KEY = "terraform"
 
 _BLOCK_HEAD = re.compile(r'^([A-Za-z_][\w-]*)((?:\s+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)\s*\{')
@@ -105,10 +111,10 @@ class CheckovSkip:
 
 @dataclass
 class Module:
-    """One folder of .tf files: a reusable module or an environment root module."""
+    """One folder of .tf files: a reusable module or the root module."""
 
     name: str
-    kind: str  # "module" or "env"
+    kind: str  # "module" or "root"
     path: str  # folder relative to the repository root
     files: list[str] = field(default_factory=list)
     variables: list[Variable] = field(default_factory=list)
@@ -120,16 +126,29 @@ class Module:
 
 
 @dataclass
+class Environment:
+    """One environment of the root module: its variable file and its backend file, parsed."""
+
+    name: str
+    tfvars: str  # path relative to the repository root
+    backend: str
+    values: dict[str, Any] = field(default_factory=dict)  # variable -> value (Python types)
+    backend_values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class TerraformTree:
-    """Every module and environment, plus the problems found while reading them."""
+    """Every module, the root module and its environments, plus the problems found reading them."""
 
     modules: dict[str, Module]
-    envs: dict[str, Module]
+    root: Module | None
+    environments: dict[str, Environment]
     problems: list[Problem]
 
     def all(self) -> Iterator[Module]:
         yield from self.modules.values()
-        yield from self.envs.values()
+        if self.root is not None:
+            yield self.root
 
     @property
     def skips(self) -> list[CheckovSkip]:
@@ -146,9 +165,45 @@ def load(repo: Repository) -> TerraformTree:
 def _load(repo: Repository) -> TerraformTree:
     base = repo.root / TERRAFORM_DIR
     modules = _load_folder(repo, base / "modules", "module")
-    envs = _load_folder(repo, base / "envs", "env")
-    problems = [p for m in [*modules.values(), *envs.values()] for p in m.problems]
-    return TerraformTree(modules=modules, envs=envs, problems=problems)
+    root_dir = repo.root / ROOT_MODULE_DIR
+    root = load_module(repo, root_dir, "root") if any(root_dir.glob("*.tf")) else None
+    environments, env_problems = _load_environments(repo)
+    problems = [p for m in [*modules.values(), *([root] if root else [])] for p in m.problems]
+    return TerraformTree(
+        modules=modules, root=root, environments=environments, problems=problems + env_problems
+    )
+
+
+def _load_environments(repo: Repository) -> tuple[dict[str, Environment], list[Problem]]:
+    """Each `live/env/<name>.tfvars` with its `<name>.backend.hcl`; a file without its pair is a problem."""
+    folder = repo.root / ENV_DIR
+    found: dict[str, Environment] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return found, problems
+    tfvars = {p.name.removesuffix(".tfvars"): p for p in folder.glob("*.tfvars")}
+    backends = {p.name.removesuffix(".backend.hcl"): p for p in folder.glob("*.backend.hcl")}
+    for name in sorted(set(tfvars) | set(backends)):
+        if name not in backends:
+            problems.append(Problem(repo.rel(tfvars[name]), 1, f"no {name}.backend.hcl next to it"))
+            continue
+        if name not in tfvars:
+            problems.append(Problem(repo.rel(backends[name]), 1, f"no {name}.tfvars next to it"))
+            continue
+        env = Environment(name, repo.rel(tfvars[name]), repo.rel(backends[name]))
+        for path, target in ((tfvars[name], env.values), (backends[name], env.backend_values)):
+            try:
+                import hcl2
+
+                parsed = hcl2.loads(path.read_text(encoding="utf-8"))
+            except Exception as exc:  # hcl2 raises lark errors of several classes
+                line = int(getattr(exc, "line", None) or 1)
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                problems.append(Problem(repo.rel(path), line, f"does not parse as HCL: {first}"))
+                continue
+            target.update({k: _value(v) for k, v in parsed.items() if not k.startswith("__")})
+        found[name] = env
+    return found, problems
 
 
 def _load_folder(repo: Repository, folder: Path, kind: str) -> dict[str, Module]:
@@ -275,6 +330,17 @@ def _labelled(entries: Any, depth: int) -> Iterator[tuple[Any, dict[str, Any]]]:
                 for second, body in (rest or {}).items():
                     if not second.startswith("__"):
                         yield (_unquote(first), _unquote(second)), body
+
+
+def _value(value: Any) -> Any:
+    """An attribute value as plain Python: unwraps the fork's one-item lists and 8.x's quotes."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return _string(value)
+    if isinstance(value, list):
+        return [_value(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _text(value: Any) -> str | None:

@@ -55,7 +55,9 @@ def _spaced(segment: str) -> str:
 
 def _module(ctx: RenderContext, name: str) -> tf.Module:
     tree = tf.load(ctx.repo)
-    module = tree.modules.get(name) or tree.envs.get(name)
+    module = tree.modules.get(name)
+    if module is None and tree.root is not None and name == tree.root.name:
+        module = tree.root
     if module is None:
         known = ", ".join(sorted(tree.modules)) or "none"
         raise DataError(

@@ -83,7 +83,7 @@ NO_PARSER = {
     "curl": "calls a service that is not part of the stack",
     "release": "a placeholder for the release tooling",
 }
-#: The EKS clusters are named plasma-<environment> (infra/terraform/envs/*/main.tf, local.name),
+#: The EKS clusters are named plasma-<environment> (infra/terraform/live/main.tf, local.name),
 #: so `kubectl config use-context plasma-prod` parses; nothing listens behind them.
 _KUBE_CONFIG = """apiVersion: v1
 kind: Config

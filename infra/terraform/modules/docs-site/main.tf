@@ -18,148 +18,48 @@ data "aws_cloudfront_cache_policy" "optimized" {
   name = "Managed-CachingOptimized"
 }
 
-resource "aws_s3_bucket" "site" {
-  #checkov:skip=CKV_AWS_145:The bucket holds the public documentation site; SSE-S3 avoids granting CloudFront kms:Decrypt for content that is published anyway.
-  #checkov:skip=CKV_AWS_144:The site is rebuilt from git by `make build` in minutes; a replica adds nothing the source does not already give.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes object-created events; the deploy job invalidates CloudFront itself.
-  bucket = "${var.name}-site-${local.account_id}"
+# The site bucket: private, reachable only through CloudFront (policy below), SSE-S3 because the
+# content is published anyway and CloudFront would otherwise need kms:Decrypt.
+module "site_bucket" {
+  source = "../s3-bucket"
 
-  tags = local.tags
+  name        = "${var.name}-site-${local.account_id}"
+  environment = var.environment
+  tags        = local.tags
+
+  # Every deploy overwrites pages; old versions are kept a month for rollback, then dropped.
+  lifecycle_rule_id                 = "expire-old-versions"
+  noncurrent_version_retention_days = 30
+
+  access_log_bucket = module.log_bucket.id
+  access_log_prefix = "s3-access/"
+  policy_json       = data.aws_iam_policy_document.site.json
 }
 
-resource "aws_s3_bucket_public_access_block" "site" {
-  bucket                  = aws_s3_bucket.site.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  # Every deploy overwrites pages; keep old versions a month for rollback, then drop them.
-  rule {
-    id     = "expire-old-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-}
-
-resource "aws_s3_bucket_logging" "site" {
-  bucket        = aws_s3_bucket.site.id
-  target_bucket = aws_s3_bucket.logs.id
-  target_prefix = "s3-access/"
-}
-
-resource "aws_s3_bucket" "logs" {
-  #checkov:skip=CKV_AWS_18:This bucket is the access-log target; logging it to itself would loop.
-  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket.
-  #checkov:skip=CKV_AWS_144:Access logs expire after the retention period and are not part of the recovery plan.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes object-created events from the log bucket.
-  bucket = "${var.name}-logs-${local.account_id}"
-
-  tags = local.tags
-}
-
-resource "aws_s3_bucket_public_access_block" "logs" {
-  bucket                  = aws_s3_bucket.logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "logs" {
+# CloudFront standard logs and the site bucket's server access logs. CloudFront writes through a
+# bucket ACL grant, hence BucketOwnerPreferred; S3 log delivery needs SSE-S3.
+module "log_bucket" {
   #checkov:skip=CKV2_AWS_65:CloudFront standard logging writes through a bucket ACL grant, which BucketOwnerEnforced would disable.
-  bucket = aws_s3_bucket.logs.id
+  source = "../s3-bucket"
 
-  rule {
-    object_ownership = "BucketOwnerPreferred"
-  }
-}
+  name             = "${var.name}-logs-${local.account_id}"
+  environment      = var.environment
+  tags             = local.tags
+  object_ownership = "BucketOwnerPreferred"
 
-resource "aws_s3_bucket_versioning" "logs" {
-  bucket = aws_s3_bucket.logs.id
+  lifecycle_rule_id                 = "expire-access-logs"
+  expiration_days                   = var.access_log_retention_days
+  noncurrent_version_retention_days = 1
+  abort_incomplete_upload_days      = 1
 
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.access_log_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 1
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
+  policy_json = data.aws_iam_policy_document.logs.json
 }
 
 data "aws_iam_policy_document" "logs" {
   statement {
     sid       = "S3ServerAccessLogDelivery"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.logs.arn}/s3-access/*"]
+    resources = ["${module.log_bucket.arn}/s3-access/*"]
 
     principals {
       type        = "Service"
@@ -169,7 +69,7 @@ data "aws_iam_policy_document" "logs" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = [aws_s3_bucket.site.arn]
+      values   = [module.site_bucket.arn]
     }
 
     condition {
@@ -178,29 +78,6 @@ data "aws_iam_policy_document" "logs" {
       values   = [local.account_id]
     }
   }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  policy = data.aws_iam_policy_document.logs.json
 }
 
 resource "aws_cloudfront_origin_access_control" "this" {
@@ -279,7 +156,7 @@ resource "aws_cloudfront_distribution" "this" {
 
   origin {
     origin_id                = "site"
-    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
+    domain_name              = module.site_bucket.bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.this.id
   }
 
@@ -317,7 +194,7 @@ resource "aws_cloudfront_distribution" "this" {
   }
 
   logging_config {
-    bucket          = aws_s3_bucket.logs.bucket_domain_name
+    bucket          = module.log_bucket.bucket_domain_name
     prefix          = "cloudfront/"
     include_cookies = false
   }
@@ -329,7 +206,7 @@ data "aws_iam_policy_document" "site" {
   statement {
     sid       = "CloudFrontReadsThroughOAC"
     actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.site.arn}/*"]
+    resources = ["${module.site_bucket.arn}/*"]
 
     principals {
       type        = "Service"
@@ -342,27 +219,4 @@ data "aws_iam_policy_document" "site" {
       values   = [aws_cloudfront_distribution.this.arn]
     }
   }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "site" {
-  bucket = aws_s3_bucket.site.id
-  policy = data.aws_iam_policy_document.site.json
 }

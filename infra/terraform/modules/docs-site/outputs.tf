@@ -2,12 +2,12 @@
 
 output "site_bucket_name" {
   description = "Name of the private S3 bucket the built site/ folder is synced to."
-  value       = aws_s3_bucket.site.id
+  value       = module.site_bucket.id
 }
 
 output "site_bucket_arn" {
   description = "ARN of the site bucket, for the deploy role's policy."
-  value       = aws_s3_bucket.site.arn
+  value       = module.site_bucket.arn
 }
 
 output "distribution_id" {
@@ -27,5 +27,5 @@ output "distribution_domain_name" {
 
 output "log_bucket_name" {
   description = "Name of the S3 bucket holding CloudFront and S3 access logs."
-  value       = aws_s3_bucket.logs.id
+  value       = module.log_bucket.id
 }

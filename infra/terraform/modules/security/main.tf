@@ -214,78 +214,24 @@ resource "aws_guardduty_detector_feature" "runtime_monitoring" {
 
 # Server access logs of the CloudTrail bucket. S3 cannot deliver access logs to an SSE-KMS bucket,
 # hence SSE-S3 here.
-resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This bucket is the access-log target; logging it to itself would loop.
-  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket.
-  #checkov:skip=CKV_AWS_144:Single-region target state; access logs are not part of the recovery plan.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes object-created events from the access-log bucket.
-  bucket = "${var.name}-s3-access-logs-${local.account_id}"
+module "access_log_bucket" {
+  source = "../s3-bucket"
 
-  tags = local.tags
-}
+  name        = "${var.name}-s3-access-logs-${local.account_id}"
+  environment = var.environment
+  tags        = local.tags
 
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket                  = aws_s3_bucket.access_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
+  lifecycle_rule_id = "expire-access-logs"
+  expiration_days   = var.cloudtrail_retention_days
 
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.cloudtrail_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
+  policy_json = data.aws_iam_policy_document.access_logs.json
 }
 
 data "aws_iam_policy_document" "access_logs" {
   statement {
     sid       = "S3ServerAccessLogDelivery"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/*"]
+    resources = ["${module.access_log_bucket.arn}/*"]
 
     principals {
       type        = "Service"
@@ -298,114 +244,32 @@ data "aws_iam_policy_document" "access_logs" {
       values   = [local.account_id]
     }
   }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.access_logs.arn, "${aws_s3_bucket.access_logs.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
 }
 
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs.json
-}
+# CloudTrail log files: SSE-KMS with the audit key, archived to Glacier Instant Retrieval after 90
+# days, expired after the CloudTrail retention.
+module "trail_bucket" {
+  source = "../s3-bucket"
 
-resource "aws_s3_bucket" "trail" {
-  #checkov:skip=CKV_AWS_144:Single-region target state; the trail is multi-region and the bucket is versioned, replication waits for a second region.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes object-created events; CloudTrail's own delivery is monitored through its CloudWatch copy.
-  bucket = "${var.name}-cloudtrail-${local.account_id}"
+  name        = "${var.name}-cloudtrail-${local.account_id}"
+  environment = var.environment
+  tags        = local.tags
+  kms_key_arn = aws_kms_key.this["audit"].arn
 
-  tags = local.tags
-}
+  lifecycle_rule_id  = "archive-then-expire"
+  archive_after_days = 90
+  expiration_days    = var.cloudtrail_retention_days
 
-resource "aws_s3_bucket_public_access_block" "trail" {
-  bucket                  = aws_s3_bucket.trail.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this["audit"].arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_logging" "trail" {
-  bucket        = aws_s3_bucket.trail.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "cloudtrail-bucket/"
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "trail" {
-  bucket = aws_s3_bucket.trail.id
-
-  rule {
-    id     = "archive-then-expire"
-    status = "Enabled"
-
-    filter {}
-
-    transition {
-      days          = 90
-      storage_class = "GLACIER_IR"
-    }
-
-    expiration {
-      days = var.cloudtrail_retention_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
+  access_log_bucket = module.access_log_bucket.id
+  access_log_prefix = "cloudtrail-bucket/"
+  policy_json       = data.aws_iam_policy_document.trail_bucket.json
 }
 
 data "aws_iam_policy_document" "trail_bucket" {
   statement {
     sid       = "CloudTrailAclCheck"
     actions   = ["s3:GetBucketAcl"]
-    resources = [aws_s3_bucket.trail.arn]
+    resources = [module.trail_bucket.arn]
 
     principals {
       type        = "Service"
@@ -422,7 +286,7 @@ data "aws_iam_policy_document" "trail_bucket" {
   statement {
     sid       = "CloudTrailWrite"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.trail.arn}/AWSLogs/${local.account_id}/*"]
+    resources = ["${module.trail_bucket.arn}/AWSLogs/${local.account_id}/*"]
 
     principals {
       type        = "Service"
@@ -441,29 +305,6 @@ data "aws_iam_policy_document" "trail_bucket" {
       values   = ["bucket-owner-full-control"]
     }
   }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.trail.arn, "${aws_s3_bucket.trail.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "trail" {
-  bucket = aws_s3_bucket.trail.id
-  policy = data.aws_iam_policy_document.trail_bucket.json
 }
 
 resource "aws_cloudwatch_log_group" "trail" {
@@ -515,7 +356,7 @@ resource "aws_iam_role_policy" "trail_logs" {
 resource "aws_cloudtrail" "this" {
   #checkov:skip=CKV_AWS_252:Per-file delivery notifications add noise; alerting comes from the CloudWatch copy and GuardDuty findings.
   name                          = local.trail_name
-  s3_bucket_name                = aws_s3_bucket.trail.id
+  s3_bucket_name                = module.trail_bucket.id
   kms_key_id                    = aws_kms_key.this["audit"].arn
   is_multi_region_trail         = true
   include_global_service_events = true
@@ -525,5 +366,5 @@ resource "aws_cloudtrail" "this" {
 
   tags = local.tags
 
-  depends_on = [aws_s3_bucket_policy.trail]
+  depends_on = [module.trail_bucket]
 }

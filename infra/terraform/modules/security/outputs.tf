@@ -27,10 +27,10 @@ output "cloudtrail_arn" {
 
 output "cloudtrail_bucket_name" {
   description = "Name of the encrypted S3 bucket holding CloudTrail log files."
-  value       = aws_s3_bucket.trail.id
+  value       = module.trail_bucket.id
 }
 
 output "access_log_bucket_name" {
   description = "Name of the S3 bucket receiving server access logs of the CloudTrail bucket."
-  value       = aws_s3_bucket.access_logs.id
+  value       = module.access_log_bucket.id
 }

@@ -1,4 +1,4 @@
-# Inputs of the environment root module; terraform.tfvars in this folder sets every one of them.
+# Inputs of the root module; env/<environment>.tfvars sets every input that has no default.
 
 variable "account_id" {
   type        = string

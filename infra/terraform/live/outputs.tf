@@ -1,4 +1,4 @@
-# Outputs of the environment, shown after `terraform apply` and read by the deploy pipelines.
+# Outputs of the environment being applied, shown after `terraform apply` and read by the deploy pipelines.
 
 output "cluster_name" {
   description = "EKS cluster name, for `aws eks update-kubeconfig --name <cluster_name>`."

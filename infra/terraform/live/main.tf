@@ -1,5 +1,7 @@
-# The environment root module: composes the platform modules. Identical in every environment;
-# differences live only in terraform.tfvars and backend.hcl.
+# The one root module of every environment: composes the platform modules. Staging and prod differ
+# only in env/<environment>.tfvars (values) and env/<environment>.backend.hcl (state location):
+#   terraform init -reconfigure -backend-config=env/prod.backend.hcl
+#   terraform plan -var-file=env/prod.tfvars
 
 provider "aws" {
   region              = var.region
@@ -17,7 +19,7 @@ locals {
 }
 
 module "security" {
-  source = "../../modules/security"
+  source = "../modules/security"
 
   name                          = local.name
   environment                   = var.environment
@@ -37,7 +39,7 @@ module "security" {
 }
 
 module "networking" {
-  source = "../../modules/networking"
+  source = "../modules/networking"
 
   name                    = local.name
   environment             = var.environment
@@ -53,7 +55,7 @@ module "networking" {
 }
 
 module "observability" {
-  source = "../../modules/observability"
+  source = "../modules/observability"
 
   name               = local.name
   environment        = var.environment
@@ -63,7 +65,7 @@ module "observability" {
 }
 
 module "compute" {
-  source = "../../modules/compute"
+  source = "../modules/compute"
 
   name                = local.name
   environment         = var.environment
@@ -88,7 +90,7 @@ module "compute" {
 }
 
 module "data" {
-  source = "../../modules/data"
+  source = "../modules/data"
 
   name                      = local.name
   environment               = var.environment
@@ -107,7 +109,7 @@ module "data" {
 }
 
 module "docs_site" {
-  source = "../../modules/docs-site"
+  source = "../modules/docs-site"
 
   name                      = "plasma-kb-${var.environment}"
   environment               = var.environment

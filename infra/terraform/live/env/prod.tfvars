@@ -1,4 +1,4 @@
-# Prod values, read by `terraform plan` in this folder: Multi-AZ everywhere, one NAT per zone.
+# Prod values, read by `terraform plan -var-file=env/prod.tfvars` in infra/terraform/live: Multi-AZ everywhere, one NAT per zone.
 
 # TODO(@platform-team): set the prod AWS account ID — when the account exists in the organisation
 account_id  = "000000000000"

@@ -1,4 +1,4 @@
-# Staging values, read by `terraform plan` in this folder: smaller, cheaper, shorter retention.
+# Staging values, read by `terraform plan -var-file=env/staging.tfvars` in infra/terraform/live: smaller, cheaper, shorter retention.
 
 # TODO(@platform-team): set the staging AWS account ID — when the account exists in the organisation
 account_id  = "000000000000"
