@@ -4,7 +4,7 @@ package encryption_at_rest_test
 import data.encryption_at_rest
 import data.lib.testing
 
-sse(algorithm) := testing.resource("module.docs_site.aws_s3_bucket_server_side_encryption_configuration.this", {
+sse(algorithm) := testing.resource("module.docs_site.module.site_bucket.aws_s3_bucket_server_side_encryption_configuration.this", {
 	"bucket": "kb",
 	"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": algorithm}]}],
 })
@@ -13,7 +13,7 @@ db(encrypted) := testing.resource("module.data.aws_db_instance.this", {"storage_
 
 test_encrypted_stores_pass if {
 	denials := encryption_at_rest.deny with input.resource_changes as [
-		testing.resource("module.docs_site.aws_s3_bucket.this", {"bucket": "kb"}),
+		testing.resource("module.docs_site.module.site_bucket.aws_s3_bucket.this", {"bucket": "kb"}),
 		sse("aws:kms"),
 		db(true),
 		testing.resource("module.data.aws_elasticache_replication_group.this", {"at_rest_encryption_enabled": true}),
@@ -24,7 +24,7 @@ test_encrypted_stores_pass if {
 }
 
 test_bucket_without_sse_is_denied if {
-	denials := encryption_at_rest.deny with input.resource_changes as [testing.resource("module.docs_site.aws_s3_bucket.this", {"bucket": "kb"})]
+	denials := encryption_at_rest.deny with input.resource_changes as [testing.resource("module.docs_site.module.site_bucket.aws_s3_bucket.this", {"bucket": "kb"})]
 	testing.denied(denials, "PE-IAC-002", "aws_s3_bucket_server_side_encryption_configuration")
 }
 

@@ -15,9 +15,9 @@
 #   owasp: ["A01:2021 Broken Access Control", "A05:2021 Security Misconfiguration"]
 #   cis: ["CIS AWS Foundations v5.0.0, Storage: S3 Block Public Access enabled"]
 #   remediation: >-
-#     Add an aws_s3_bucket_public_access_block next to the bucket (the s3 module does this) with
-#     the four block_* and restrict_* arguments set to true; serve public content through CloudFront
-#     with origin access control instead of a public bucket.
+#     Create the bucket through infra/terraform/modules/s3-bucket, which adds an
+#     aws_s3_bucket_public_access_block with the four block_* and restrict_* arguments set to true;
+#     serve public content through CloudFront with origin access control instead of a public bucket.
 package s3_public_access
 
 import data.lib.tfplan

@@ -30,7 +30,8 @@ TEST_FILES = sorted(POLICY_DIR.glob("*_test.rego"))
 
 # The message each violating fixture must produce (policy id, resource address, what is wrong).
 EXPECTED = {
-    "s3_public_access": "PE-IAC-001: module.docs_site.aws_s3_bucket_public_access_block.site sets "
+    "s3_public_access": "PE-IAC-001: "
+    "module.docs_site.module.site_bucket.aws_s3_bucket_public_access_block.this sets "
     "restrict_public_buckets to false; all four public-access flags must be true",
     "encryption_at_rest": "PE-IAC-002: module.data.aws_db_instance.this has storage_encrypted "
     "unset or false",
