@@ -14,7 +14,7 @@ import pytest
 from kb.checks.policy import site_config_problems
 from kb.cli import main
 from kb.model.activity import parse_log
-from tests.conftest import ROOT
+from tests.conftest import ROOT, start_activity_log
 from tests.model.conftest import MiniRepo
 from tests.model.test_hostile_text import assert_inert, to_html
 
@@ -211,6 +211,7 @@ def test_kb_log_writes_a_hostile_title_and_files_as_text(mini_repo: MiniRepo, ca
 
 
 def test_kb_mirror_logs_a_hostile_spec_title_as_text(repo_copy: Path, capsys, monkeypatch) -> None:
+    start_activity_log(repo_copy)  # the pinned date may fall before the real log's newest entry
     monkeypatch.setenv("KB_TODAY", "2026-12-01")
     title = "Exa [x](javascript:alert(1)) ![pixel](https://evil.example/p.png) <img src=x>"
     spec = repo_copy.parent / "spec.yaml"

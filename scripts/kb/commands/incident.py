@@ -21,9 +21,8 @@ import json
 import sys
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
-from kb.model._io import write_atomic
+from kb.model._errors import DataError
+from kb.model._io import locked, write_atomic
 from kb.model.events import (
     EVENTS_DIR,
     INCIDENT_ID,
@@ -127,20 +126,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     own = folder.resolve() == Path(root, EVENTS_DIR).resolve()
     runbooks = runbook_names(args.repo) if own else None
-    lock = FileLock(str(file.with_name(f".{file.name}.lock")), timeout=LOCK_TIMEOUT)
+    # The one lock of kb.model._io (re-entrant), so write_atomic inside takes the same lock.
     try:
-        lock.acquire()
-    except Timeout:
-        print(
-            f"kb incident: {file} is locked by another writer for over {LOCK_TIMEOUT} s; "
-            "nothing written, try again",
-            file=sys.stderr,
-        )
+        with locked(file, timeout=LOCK_TIMEOUT):
+            return _locked_run(args, root, folder, file, runbooks)
+    except DataError as exc:
+        print(f"{exc}; nothing written", file=sys.stderr)
         return 1
-    try:
-        return _locked_run(args, root, folder, file, runbooks)
-    finally:
-        lock.release()
 
 
 def _locked_run(args, root: Path, folder: Path, file: Path, runbooks) -> int:

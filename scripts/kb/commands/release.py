@@ -24,6 +24,7 @@ import jinja2
 
 from kb.model import DataError, Problem
 from kb.model._io import locked, write_atomic
+from kb.model.assumptions import load_assumptions
 from kb.model.owners import load_owners
 from kb.model.releases import (
     HISTORY_DIR,
@@ -178,12 +179,17 @@ def _new(args: argparse.Namespace) -> int:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # An item naming an assumed value (the production hostname) shows the assumption's note,
+    # as every page using it must (kb check: assumptions).
+    rows = " ".join(f"{r['text']} {r['how']}" for c in checklists for r in c["rows"])
+    assumed = [a.id for a in load_assumptions(repo).values() if any(n in rows for n in a.names)]
     text = env.get_template("releases_instance.md.j2").render(
         service=args.service,
         version=args.version,
         opened=opened.isoformat(),
         owner=args.owner,
         checklists=checklists,
+        assumptions=assumed,
     )
     check = parse_instance(text, rel, rel.removeprefix("docs/"), catalogue)
     if check.problems:  # the template failing its own grammar is a bug here, not user error
