@@ -58,7 +58,10 @@ def make_site(size: str, into: Path) -> tuple[Path, str, Path]:
         return root, "devops/playbooks/plan/", root / "docs/devops/playbooks/plan.md"
     build_scale.generate(root, int(size))
     (root / "mkdocs.yml").write_text(
-        build_scale.MKDOCS.format(macros=build_scale.MACROS_PLUGIN.format(module="macros"))
+        build_scale.MKDOCS.format(
+            features=build_scale.real_features(),
+            macros=build_scale.MACROS_PLUGIN.format(module="macros"),
+        )
     )
     (root / "zensical.yml").write_text("INHERIT: mkdocs.yml\n")
     return root, "area-00/page-1/", root / "docs" / build_scale.page_src(1)
@@ -157,6 +160,13 @@ def measure(kind: str, size: str, repeat: int, port: int, timeout: float) -> dic
                 owners.write_text(owners_text, encoding="utf-8")
                 wait_for(owners_url, "Platform Engineering<", timeout)
                 time.sleep(1)
+            if None in results["page"] + results["data"]:
+                log.flush()
+                tail = (
+                    Path(log.name).read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+                )
+                print(f"{kind}/{size}: an edit never showed; the server's last lines:", flush=True)
+                print("\n".join(f"    {line}" for line in tail if "[macros]" not in line))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:

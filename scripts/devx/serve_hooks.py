@@ -2,8 +2,10 @@
 
 `make serve` runs `mkdocs serve --dirty` so an edit rebuilds one page, not all of them. These
 hooks (1) drop exactly the "dirty build" warning, which `strict: true` would otherwise turn into
-an abort, while every other warning still fails the rebuild; and (2) rebuild, with the edited
-page, every page that read a changed file (see `kb.live`). `mkdocs build` and CI never load them.
+an abort, while every other warning still fails the rebuild; (2) rebuild, with the edited
+page, every page that read a changed file (see `kb.live`); and (3) keep the server alive when a
+rebuild stops on bad input (a page saved half-written, a broken data file): the one-line error
+is printed, and the next save rebuilds. `mkdocs build` and CI never load them.
 """
 
 from __future__ import annotations
@@ -43,3 +45,25 @@ def on_pre_page(page: Any, *, config: Any, files: Any) -> Any:
 def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
     STATE.page_finished()
     return html
+
+
+def on_serve(server: Any, *, config: Any, builder: Any) -> Any:
+    """Survive a rebuild that stops with SystemExit (the macros' one-line errors).
+
+    MkDocs' rebuild loop catches Exception only, so a SystemExit would end the loop and the server
+    would keep serving the old site, deaf to every later save.
+    """
+    rebuild = server.builder
+
+    def rebuild_surviving_errors() -> None:
+        try:
+            rebuild()
+        except SystemExit:
+            import logging
+
+            logging.getLogger("mkdocs.kb").error(
+                "The rebuild stopped on the problem above; fix it and save again (still serving)."
+            )
+
+    server.builder = rebuild_surviving_errors
+    return server

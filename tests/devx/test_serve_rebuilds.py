@@ -117,3 +117,58 @@ def test_other_warnings_still_abort_a_served_rebuild(repo_copy: Path) -> None:
     first, edit = _drive(repo_copy, steps)
     assert first["build"] == "ok"
     assert edit["build"] != "ok" and "strict mode" in edit["build"]
+
+
+def test_the_server_survives_a_page_saved_without_front_matter(repo_copy: Path) -> None:
+    # An editor that truncates before writing, or a half-finished edit, leaves a page the macros
+    # refuse with one line. `make serve` must print that line and rebuild on the next save.
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_TODAY": "2026-11-24"}
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    log = repo_copy.parent / "serve.log"
+    page = repo_copy / "docs/devops/playbooks/plan.md"
+    original = page.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/plasma-engine-kb/devops/playbooks/plan/"
+
+    def served() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait(predicate, seconds: float = 180) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.2)
+        return False
+
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(mkdocs), "serve", "--dirty", "-f", "mkdocs.serve.yml", "-a", f"127.0.0.1:{port}"],
+            cwd=repo_copy,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        assert wait(lambda: "Owned by" in served()), log.read_text()[-3000:]
+        page.write_text("# Plan\n\nno front matter yet\n", encoding="utf-8")
+        assert wait(lambda: "no front matter" in log.read_text()), log.read_text()[-3000:]
+        page.write_text(original + "\nback-after-the-error\n", encoding="utf-8")
+        assert wait(lambda: "back-after-the-error" in served()), log.read_text()[-3000:]
+        text = log.read_text()
+        assert "docs/devops/playbooks/plan.md:1: no front matter" in text
+        assert "still serving" in text
+        assert "Traceback" not in text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -78,3 +78,16 @@ def test_the_built_runbook_shows_block_marks_and_its_last_drill(built_site: Path
     assert "runbooks/redisdown" in status
     index = (built_site / "devops/runbooks/index.html").read_text()
     assert "../verification/" in index
+
+
+def test_the_unverifiable_count_may_only_fall():
+    from kb.model.verification import unverifiable_rose
+
+    committed = {"summary": {"verified": 80, "parsed": 120, "unverifiable": 82, "failed": 0}}
+    assert unverifiable_rose(committed, 82) == ""
+    assert unverifiable_rose(committed, 70) == ""
+    assert unverifiable_rose({}, 90) == ""  # no record yet: nothing to compare with
+    assert unverifiable_rose(committed, 83) == (
+        "docs/devops/verification.yml:1: 83 blocks are not verifiable here, up from 82; give them "
+        "a local stand-in, or run `kb verify --raise-ceiling` and say why in the commit"
+    )

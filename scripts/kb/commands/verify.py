@@ -16,7 +16,12 @@ from collections import Counter
 from pathlib import Path
 
 from kb.model._io import write_atomic
-from kb.model.verification import VERIFICATION_FILE, dump_results, load_verification
+from kb.model.verification import (
+    VERIFICATION_FILE,
+    dump_results,
+    load_verification,
+    unverifiable_rose,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--check", action="store_true", help=f"exit 1 if {VERIFICATION_FILE} would change"
     )
     parser.add_argument("--quiet", action="store_true", help="print only failures and counts")
+    parser.add_argument(
+        "--raise-ceiling",
+        action="store_true",
+        help="accept more 'not verifiable here' blocks than the committed record (say why in the "
+        "commit); without it the count may only fall",
+    )
     parser.set_defaults(func=run)
 
 
@@ -70,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         text = dump_results(results)
         target = repo.root / VERIFICATION_FILE
+        rose = unverifiable_rose(load_verification(repo.root), counts["unverifiable"])
+        if rose and not args.raise_ceiling:
+            print(rose, file=sys.stderr)
+            return 1
         if args.check:
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 print(

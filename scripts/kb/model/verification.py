@@ -64,6 +64,21 @@ def dump_results(results) -> str:
     return _yaml.dump(data, header=head)
 
 
+def unverifiable_rose(committed: dict, unverifiable: int) -> str:
+    """The one-line refusal when `unverifiable` blocks exceed the committed record's count, or ''.
+
+    The count of blocks marked "not verifiable here" may only fall: a new block needs a local
+    stand-in or, deliberately, `kb verify --raise-ceiling`.
+    """
+    before = (committed.get("summary") or {}).get("unverifiable")
+    if before is None or unverifiable <= before:
+        return ""
+    return (
+        f"{VERIFICATION_FILE}:1: {unverifiable} blocks are not verifiable here, up from {before}; "
+        "give them a local stand-in, or run `kb verify --raise-ceiling` and say why in the commit"
+    )
+
+
 @functools.lru_cache(maxsize=4)
 def _load(path: str, mtime: float) -> dict:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
