@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 
 from kb.model import reads
 from kb.model.reads import Stamp
 from kb.model.repo import carry_between_builds
+
+#: The stamp of a file that changed while a page was reading it: equal to no real stamp.
+UNKNOWN: Stamp = (-1, -1)
 
 #: The one warning a dirty build logs, which `strict: true` would turn into an abort.
 DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -32,11 +36,17 @@ class DependencyMap:
     pages: dict[str, set[str]] = field(default_factory=dict)
     stamps: dict[str, Stamp] = field(default_factory=dict)
 
-    def record(self, page: str, files: set[str]) -> None:
-        """Remember what `page` read in the build that just rendered it."""
+    def record(self, page: str, files: set[str], started_ns: int | None = None) -> None:
+        """Remember what `page` read in the build that just rendered it (begun at `started_ns`).
+
+        A file modified after the page began may have been read half-written, or before the
+        change: its stamp is recorded as unknown, so the next rebuild counts it as changed.
+        """
         self.pages[page] = set(files)
         for path in files:
-            self.stamps[path] = reads.stamp(path)
+            now = reads.stamp(path)
+            changed = started_ns is not None and now is not None and now[0] >= started_ns
+            self.stamps[path] = UNKNOWN if changed else now
 
     def changed_files(self) -> set[str]:
         """Files read by some page whose stamp differs from when they were read."""
@@ -61,6 +71,7 @@ class LiveState:
     rebuilt: list[str] = field(default_factory=list)  # pages marked stale before the last build
     _recorder: object | None = None
     _page: str | None = None
+    _started_ns: int = 0
 
     def start(self, *, dirty: bool) -> None:
         """Serving with --dirty: drop exactly the dirty-build warning, nothing else."""
@@ -100,6 +111,9 @@ class LiveState:
             return
         self.page_finished()
         self._page = src
+        # Taken before anything is read, on the clock file stamps use; 50 ms earlier than now, as
+        # file systems stamp writes from a coarser clock (a few ms) than time.time_ns().
+        self._started_ns = time.time_ns() - 50_000_000
         self._recorder = reads.recording()
         self._files = self._recorder.__enter__()  # type: ignore[attr-defined]
 
@@ -108,7 +122,7 @@ class LiveState:
         if self._recorder is None or self._page is None:
             return
         self._recorder.__exit__(None, None, None)  # type: ignore[attr-defined]
-        self.deps.record(self._page, self._files)
+        self.deps.record(self._page, self._files, self._started_ns)
         self._recorder = None
         self._page = None
 

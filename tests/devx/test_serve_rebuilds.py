@@ -172,3 +172,23 @@ def test_the_server_survives_a_page_saved_without_front_matter(repo_copy: Path) 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_file_written_while_its_page_was_building_counts_as_changed(tmp_path: Path) -> None:
+    # The page read the old (or a half-written) file, and the write landed before the build
+    # recorded it: the next rebuild must still rebuild the page, or the edit is lost.
+    import time
+
+    from kb.live import DependencyMap
+
+    steady, racing = tmp_path / "owners.yml", tmp_path / "plan.md"
+    steady.write_text("teams: []\n")
+    time.sleep(0.1)
+    started = time.time_ns() - 50_000_000
+    racing.write_text("# Plan, saved during the build\n")
+    deps = DependencyMap()
+    deps.record("devops/playbooks/plan.md", {str(steady), str(racing)}, started)
+    assert deps.changed_files() == {str(racing)}
+    assert deps.stale_pages(deps.changed_files()) == {"devops/playbooks/plan.md"}
+    deps.record("devops/playbooks/plan.md", {str(steady), str(racing)})  # a later, quiet build
+    assert deps.changed_files() == set()
