@@ -209,7 +209,13 @@ def test_ctrl_c_leaves_every_file_old_or_new(refresh, kb_repo, fake_exa, second_
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         alpha_now = records_of(snapshot(kb_repo), "alpha")
-        if fake_exa.log.count >= 3 and all(alpha_now[p] != alpha_before[p] for p in alpha_before):
+        # Alpha is done once its records and then its state entry are written (in that order).
+        alpha_done = state(kb_repo)["alpha"]["refreshed"].isoformat() == LATER
+        if (
+            fake_exa.log.count >= 3
+            and all(alpha_now[p] != alpha_before[p] for p in alpha_before)
+            and alpha_done
+        ):
             break
         time.sleep(0.05)
     else:
